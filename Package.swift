@@ -1,0 +1,65 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Modules are layered: each depends only on the ones listed before it.
+/// DNSWire → DNSZone → DNSSEC → DANE → SigilServer → sigil.
+let package = Package(
+    name: "Sigil",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sigil", targets: ["sigil"]),
+        .library(name: "DNSWire", targets: ["DNSWire"]),
+        .library(name: "DNSZone", targets: ["DNSZone"]),
+        .library(name: "DNSSEC", targets: ["DNSSEC"]),
+        .library(name: "DANE", targets: ["DANE"]),
+        .library(name: "SigilServer", targets: ["SigilServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+
+        .target(name: "DNSWire", swiftSettings: hotPath),
+        .target(name: "DNSZone", dependencies: ["DNSWire"], swiftSettings: hotPath),
+        .target(name: "DNSSEC", dependencies: ["DNSWire", "DNSZone", "COpenSSL", "CSodium"], swiftSettings: hotPath),
+        .target(name: "DANE", dependencies: ["DNSWire", "DNSZone", "DNSSEC", "COpenSSL"]),
+        .target(
+            name: "SigilServer",
+            dependencies: [
+                "DNSWire", "DNSZone", "DNSSEC", "DANE",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: hotPath
+        ),
+        .executableTarget(
+            name: "sigil",
+            dependencies: [
+                "DNSWire", "DNSZone", "DNSSEC", "DANE", "SigilServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DNSZoneTests", dependencies: ["DNSWire", "DNSZone"]),
+        .testTarget(name: "DNSSECTests", dependencies: ["DNSWire", "DNSZone", "DNSSEC"]),
+        .testTarget(name: "DANETests", dependencies: ["DNSWire", "DANE"]),
+        .testTarget(name: "SigilServerTests", dependencies: ["DNSWire", "DNSZone", "SigilServer"]),
+    ]
+)
+
+/// The codec, answer and signing modules are the query hot path: let the optimizer see across
+/// module boundaries and keep exclusivity checks out of the inner loops.
+var hotPath: [SwiftSetting] { [.unsafeFlags(["-enforce-exclusivity=unchecked"])] }

@@ -1,0 +1,1 @@
+// DANE: see docs/ARCHITECTURE.md

@@ -1,0 +1,1 @@
+// DNSSEC: see docs/ARCHITECTURE.md

@@ -1,0 +1,2 @@
+// DNSZone: see docs/ARCHITECTURE.md
+import DNSWire

@@ -1,0 +1,1 @@
+// SigilServer: see docs/ARCHITECTURE.md
