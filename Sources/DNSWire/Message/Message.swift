@@ -1,0 +1,116 @@
+/// A whole DNS message as values: for tests, tools and anything off the hot path.
+///
+/// The server's query path does not build one of these; it uses `Query` (decode) and the zone's
+/// pre-encoded answers (encode), which allocate nothing.
+public struct Message: Hashable, Sendable {
+    public var header: Header
+    public var questions: [Question]
+    public var answers: [ResourceRecord]
+    public var authority: [ResourceRecord]
+    /// The additional section without the OPT record, which is in `edns`.
+    public var additional: [ResourceRecord]
+    public var edns: EDNS?
+
+    public init(
+        header: Header = Header(), questions: [Question] = [], answers: [ResourceRecord] = [],
+        authority: [ResourceRecord] = [], additional: [ResourceRecord] = [], edns: EDNS? = nil
+    ) {
+        self.header = header
+        self.questions = questions
+        self.answers = answers
+        self.authority = authority
+        self.additional = additional
+        self.edns = edns
+    }
+
+    /// The 12-bit response code: the header's four bits and OPT's eight.
+    public var rcode: RCode {
+        get { RCode(UInt16(edns?.extendedRCode ?? 0) << 4 | UInt16(header.rcodeLow)) }
+        set {
+            header.rcodeLow = UInt8(newValue.rawValue & 0xF)
+            if newValue.rawValue > 0xF || edns != nil {
+                if edns == nil { edns = EDNS() }
+                edns!.extendedRCode = UInt8(newValue.rawValue >> 4)
+            }
+        }
+    }
+}
+
+extension Message {
+    /// Decodes a whole message. Every count is honoured exactly: data missing for a counted record
+    /// or bytes left over after the last one are errors.
+    public init(decoding bytes: [UInt8]) throws(WireError) {
+        self = try withWireReader(bytes) { (reader) throws(WireError) in try Message(decoding: &reader) }
+    }
+
+    public init(decoding reader: inout WireReader) throws(WireError) {
+        header = try Header(decoding: &reader)
+        questions = []
+        for _ in 0..<header.questionCount { questions.append(try Question(decoding: &reader)) }
+        var edns: EDNS? = nil
+        answers = try Message.decodeSection(&reader, count: header.answerCount, allowOPT: false, edns: &edns)
+        authority = try Message.decodeSection(&reader, count: header.authorityCount, allowOPT: false, edns: &edns)
+        additional = try Message.decodeSection(&reader, count: header.additionalCount, allowOPT: true, edns: &edns)
+        self.edns = edns
+        guard reader.isAtEnd else { throw .trailingData(at: reader.offset) }
+    }
+
+    private static func decodeSection(
+        _ reader: inout WireReader, count: UInt16, allowOPT: Bool, edns: inout EDNS?
+    ) throws(WireError) -> [ResourceRecord] {
+        var records: [ResourceRecord] = []
+        for _ in 0..<count {
+            let start = reader.offset
+            // Peek at the type to take OPT out (RFC 6891 §6.1.1: one, in additional, owner root).
+            var peek = reader
+            let owner = try peek.readName()
+            let type = RRType(try peek.readUInt16())
+            if type == .opt {
+                guard allowOPT, edns == nil, owner.isRoot else { throw .badOPT(at: start) }
+                edns = try EDNS(decodingAfterType: &peek)
+                reader = peek
+                continue
+            }
+            records.append(try ResourceRecord(decoding: &reader))
+        }
+        return records
+    }
+
+    /// Encodes the message. When it does not fit in `limit` bytes, it is cut back to the header and
+    /// question (and OPT), with TC set — what Knot and NSD send. Returns whether it fit.
+    @discardableResult
+    public func encode(into writer: inout WireWriter, limit: Int = 65535) -> Bool {
+        writer.reset()
+        var header = self.header
+        header.questionCount = UInt16(questions.count)
+        header.answerCount = UInt16(answers.count)
+        header.authorityCount = UInt16(authority.count)
+        header.additionalCount = UInt16(additional.count + (edns == nil ? 0 : 1))
+        header.serialize(into: &writer)
+        for question in questions { question.serialize(into: &writer) }
+        let afterQuestion = writer.mark()
+        for record in answers { record.serialize(into: &writer) }
+        for record in authority { record.serialize(into: &writer) }
+        for record in additional { record.serialize(into: &writer) }
+        edns?.serialize(into: &writer)
+        guard writer.count > limit else { return true }
+        writer.rollback(to: afterQuestion)
+        edns?.serialize(into: &writer)
+        header.answerCount = 0
+        header.authorityCount = 0
+        header.additionalCount = edns == nil ? 0 : 1
+        header.truncated = true
+        writer.patchUInt16(header.flags, at: 2)
+        for (index, count) in [header.answerCount, header.authorityCount, header.additionalCount].enumerated() {
+            writer.patchUInt16(count, at: 6 + 2 * index)
+        }
+        return false
+    }
+
+    /// The message encoded into a new buffer.
+    public func encoded(limit: Int = 65535) -> [UInt8] {
+        var writer = WireWriter(capacity: 512)
+        encode(into: &writer, limit: limit)
+        return writer.bytes
+    }
+}
