@@ -81,7 +81,8 @@ public struct WireReader {
                 if lowercase {
                     for index in (position + 1)...(position + length) { out.append(DNSName.lower(bytes[index])) }
                 } else {
-                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[(position + 1)...(position + length)]))
+                    out.append(
+                        contentsOf: UnsafeRawBufferPointer(rebasing: bytes[(position + 1)...(position + length)]))
                 }
                 position += 1 + length
             case 0xC0:
