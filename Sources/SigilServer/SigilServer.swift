@@ -1,1 +1,0 @@
-// SigilServer: see docs/ARCHITECTURE.md
