@@ -1,0 +1,168 @@
+import NIOCore
+
+/// What all TCP connections on one event loop share: that loop's handler instance and one 65535-byte response
+/// buffer. Handlers run synchronously on the loop, so one buffer per loop is enough; only the loop's thread
+/// touches this object.
+final class TCPLoopState<Handler: DatagramHandler> {
+    var handler: Handler
+    let response: UnsafeMutableRawBufferPointer
+
+    init(handler: Handler) {
+        self.handler = handler
+        self.response = .allocate(byteCount: 65535, alignment: 16)
+    }
+
+    deinit {
+        self.response.deallocate()
+    }
+}
+
+/// One TCP connection: splits the byte stream into 2-byte length-prefixed messages (RFC 1035 §4.2.2),
+/// answers each as soon as it is complete (so pipelined queries are answered in order, RFC 7766 §6.2.1.1),
+/// and frames the answers the same way.
+///
+/// Backpressure: while the channel is not writable (the client is not reading its answers) no further
+/// queries are answered and no further reads are issued, so at most one read's worth of input and one
+/// write-buffer high-water mark of output are held per connection, however slow the client.
+final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let state: TCPLoopState<Handler>
+    private let listener: IPEndpoint
+    private let maxQueries: Int
+    private var peer = IPEndpoint(address: .loopbackV4, port: 0)
+    private var input: ByteBuffer?
+    private var answered = 0
+    /// No more queries will be processed; the connection closes once written answers are flushed.
+    private var closing = false
+    /// A read was requested while unwritable and is held back until the client catches up.
+    private var readHeld = false
+    private var inputClosed = false
+    private var closeScheduled = false
+
+    init(state: TCPLoopState<Handler>, listener: IPEndpoint, maxQueries: Int) {
+        self.state = state
+        self.listener = listener
+        self.maxQueries = maxQueries
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if let remote = context.remoteAddress, let peer = IPEndpoint(remote) {
+            self.peer = peer
+        }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = self.unwrapInboundIn(data)
+        if self.closing { return }
+        if self.input == nil {
+            self.input = bytes
+        } else {
+            self.input!.writeBuffer(&bytes)
+        }
+        self.processQueries(context: context)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if self.closing { return }
+        if context.channel.isWritable {
+            context.read()
+        } else {
+            self.readHeld = true
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            self.processQueries(context: context)
+            if self.readHeld && !self.closing && context.channel.isWritable {
+                self.readHeld = false
+                context.read()
+            }
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+            return
+        }
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            // The client has sent everything (half-close): answer what is complete, then close.
+            self.inputClosed = true
+            self.processQueries(context: context)
+            if !self.closing { self.closeAfterPendingWrites(context: context) }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // Resets and the like: nothing to tell the client, just release the connection.
+        context.close(promise: nil)
+    }
+
+    /// Answers every complete message in the input while the client keeps up with reading.
+    private func processQueries(context: ChannelHandlerContext) {
+        guard var input = self.input else { return }
+        self.input = nil
+        defer {
+            if input.readableBytes > 0 {
+                input.discardReadBytes()
+                self.input = input
+            }
+        }
+        var wrote = false
+        while !self.closing && context.channel.isWritable {
+            guard let length = input.getInteger(at: input.readerIndex, as: UInt16.self),
+                input.readableBytes >= 2 + Int(length)
+            else { break }
+            input.moveReaderIndex(forwardBy: 2)
+            let answer: ByteBuffer? = input.readWithUnsafeReadableBytes { raw in
+                let query = UnsafeRawBufferPointer(rebasing: raw[0..<Int(length)])
+                return (Int(length), self.answer(query, allocator: context.channel.allocator))
+            }
+            self.answered += 1
+            let last = self.answered >= self.maxQueries
+            if last { self.closing = true }
+            if let answer {
+                context.write(self.wrapOutboundOut(answer), promise: nil)
+                wrote = true
+            }
+        }
+        if self.closing {
+            self.closeAfterPendingWrites(context: context)
+        } else if wrote {
+            context.flush()
+        }
+    }
+
+    /// Runs the handler and frames its answer, or returns nil if it has none.
+    private func answer(_ query: UnsafeRawBufferPointer, allocator: ByteBufferAllocator) -> ByteBuffer? {
+        let context = QueryContext(peer: self.peer, listener: self.listener, transport: .tcp)
+        let response = self.state.response
+        guard let length = self.state.handler.respond(to: query, context: context, into: response),
+            length > 0, length <= 65535
+        else { return nil }
+        var buffer = allocator.buffer(capacity: length + 2)
+        buffer.writeInteger(UInt16(length))
+        buffer.writeBytes(UnsafeRawBufferPointer(rebasing: response[0..<length]))
+        return buffer
+    }
+
+    /// Closes once everything already written has reached the socket: an empty write completes only after
+    /// the ones queued before it.
+    private func closeAfterPendingWrites(context: ChannelHandlerContext) {
+        self.closing = true
+        if self.closeScheduled { return }
+        self.closeScheduled = true
+        let channel = context.channel
+        context.writeAndFlush(self.wrapOutboundOut(ByteBuffer())).whenComplete { _ in
+            channel.close(promise: nil)
+        }
+    }
+}
