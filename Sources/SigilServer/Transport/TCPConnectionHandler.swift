@@ -41,6 +41,7 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
     private var readHeld = false
     private var inputClosed = false
     private var closeScheduled = false
+    private var processing = false
 
     init(state: TCPLoopState<Handler>, listener: IPEndpoint, maxQueries: Int) {
         self.state = state
@@ -107,38 +108,51 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
     }
 
     /// Answers every complete message in the input while the client keeps up with reading.
+    ///
+    /// Flushing can make the channel writable again synchronously, re-entering through
+    /// `channelWritabilityChanged`; the re-entrant call does nothing and this loop picks up the work instead.
     private func processQueries(context: ChannelHandlerContext) {
-        guard var input = self.input else { return }
-        self.input = nil
-        defer {
-            if input.readableBytes > 0 {
-                input.discardReadBytes()
-                self.input = input
-            }
-        }
-        var wrote = false
+        if self.processing { return }
+        self.processing = true
+        defer { self.processing = false }
         while !self.closing && context.channel.isWritable {
-            guard let length = input.getInteger(at: input.readerIndex, as: UInt16.self),
-                input.readableBytes >= 2 + Int(length)
-            else { break }
-            input.moveReaderIndex(forwardBy: 2)
-            let answer: ByteBuffer? = input.readWithUnsafeReadableBytes { raw in
-                let query = UnsafeRawBufferPointer(rebasing: raw[0..<Int(length)])
-                return (Int(length), self.answer(query, allocator: context.channel.allocator))
+            var wrote = false
+            while !self.closing && context.channel.isWritable, let answer = self.answerNextQuery(context: context) {
+                if let answer {
+                    context.write(self.wrapOutboundOut(answer), promise: nil)
+                    wrote = true
+                }
             }
-            self.answered += 1
-            let last = self.answered >= self.maxQueries
-            if last { self.closing = true }
-            if let answer {
-                context.write(self.wrapOutboundOut(answer), promise: nil)
-                wrote = true
-            }
+            guard wrote else { break }
+            context.flush()
         }
         if self.closing {
             self.closeAfterPendingWrites(context: context)
-        } else if wrote {
-            context.flush()
         }
+    }
+
+    /// Takes the next complete message off the input and answers it. Returns nil if no complete message is
+    /// buffered, `.some(nil)` if the handler had no answer.
+    private func answerNextQuery(context: ChannelHandlerContext) -> ByteBuffer?? {
+        guard let length = self.input?.getInteger(at: self.input!.readerIndex, as: UInt16.self),
+            self.input!.readableBytes >= 2 + Int(length)
+        else {
+            if self.input?.readableBytes == 0 { self.input = nil }
+            return nil
+        }
+        self.input!.moveReaderIndex(forwardBy: 2)
+        let allocator = context.channel.allocator
+        let answer: ByteBuffer? = self.input!.readWithUnsafeReadableBytes { raw in
+            (Int(length), self.answer(UnsafeRawBufferPointer(rebasing: raw[0..<Int(length)]), allocator: allocator))
+        }
+        if self.input!.readableBytes == 0 {
+            self.input = nil
+        } else if self.input!.readerIndex > 32768 {
+            self.input!.discardReadBytes()
+        }
+        self.answered += 1
+        if self.answered >= self.maxQueries { self.closing = true }
+        return .some(answer)
     }
 
     /// Runs the handler and frames its answer, or returns nil if it has none.

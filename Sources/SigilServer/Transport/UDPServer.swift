@@ -81,7 +81,9 @@ public final class UDPServer<Factory: DatagramHandlerFactory>: Sendable {
             do {
                 threads.append(
                     try WorkerThread.spawn(name: "sigil-udp-\(index)") {
+                        counters.running.add(1, ordering: .relaxed)
                         UDPWorker(handler: factory.makeHandler(), setup: setup, counters: counters).run()
+                        counters.running.subtract(1, ordering: .relaxed)
                     }
                 )
             } catch {
@@ -112,6 +114,9 @@ public final class UDPServer<Factory: DatagramHandlerFactory>: Sendable {
         for thread in running.threads { thread.join() }
         for fd in running.descriptors { close(fd) }
     }
+
+    /// Worker threads currently inside their loop (0 once ``stop()`` has returned).
+    public var runningWorkers: Int { self.counters.reduce(0) { $0 + $1.running.load(ordering: .relaxed) } }
 
     /// Counters summed over all workers.
     public var statistics: UDPStatistics {

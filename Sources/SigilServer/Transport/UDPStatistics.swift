@@ -9,6 +9,8 @@ public final class UDPWorkerCounters: Sendable {
     let truncatedQueries = Atomic<UInt64>(0)
     let sendErrors = Atomic<UInt64>(0)
     let receiveErrors = Atomic<UInt64>(0)
+    /// 1 while the worker thread is in its loop.
+    let running = Atomic<Int>(0)
 
     init() {}
 
