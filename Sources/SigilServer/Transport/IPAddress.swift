@@ -32,7 +32,10 @@ public struct IPAddress: Sendable, Hashable {
         self.family = .v6
         var address = address
         (self.high, self.low) = Swift.withUnsafeBytes(of: &address) { raw in
-            (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            (
+                raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+                raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            )
         }
     }
 

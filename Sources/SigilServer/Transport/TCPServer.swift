@@ -137,7 +137,8 @@ public final class TCPServer<Factory: DatagramHandlerFactory>: Sendable {
                 do {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(IdleStateHandler(allTimeout: idle))
-                    try pipeline.addHandler(TCPConnectionHandler(state: state, listener: listener, maxQueries: maxQueries))
+                    let connection = TCPConnectionHandler(state: state, listener: listener, maxQueries: maxQueries)
+                    try pipeline.addHandler(connection)
                     return channel.eventLoop.makeSucceededVoidFuture()
                 } catch {
                     return channel.eventLoop.makeFailedFuture(error)
