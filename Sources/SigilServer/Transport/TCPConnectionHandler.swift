@@ -96,7 +96,6 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
             // The client has sent everything (half-close): answer what is complete, then close.
             self.inputClosed = true
             self.processQueries(context: context)
-            if !self.closing { self.closeAfterPendingWrites(context: context) }
             return
         }
         context.fireUserInboundEventTriggered(event)
@@ -126,9 +125,18 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
             guard wrote else { break }
             context.flush()
         }
-        if self.closing {
+        // After a half-close, close once every complete query has been answered (a trailing partial message
+        // can never complete). While unwritable, the rest waits for channelWritabilityChanged.
+        if self.closing || (self.inputClosed && !self.hasCompleteQuery) {
             self.closeAfterPendingWrites(context: context)
         }
+    }
+
+    private var hasCompleteQuery: Bool {
+        guard let input = self.input, let length = input.getInteger(at: input.readerIndex, as: UInt16.self) else {
+            return false
+        }
+        return input.readableBytes >= 2 + Int(length)
     }
 
     /// Takes the next complete message off the input and answers it. Returns nil if no complete message is

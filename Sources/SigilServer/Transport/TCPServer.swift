@@ -108,6 +108,11 @@ public final class TCPServer<Factory: DatagramHandlerFactory>: Sendable {
         try? await self.group.shutdownGracefully()
     }
 
+    deinit {
+        // A server dropped without stop() must not leak its event-loop threads; after stop() this is a no-op.
+        self.group.shutdownGracefully { _ in }
+    }
+
     private func bootstrap(listener: IPEndpoint) -> ServerBootstrap {
         let slots = self.slots
         let factory = self.factory
