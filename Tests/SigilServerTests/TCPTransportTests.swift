@@ -147,7 +147,9 @@ import Testing
     }
 
     @Test func slowReaderDoesNotStarveOthers() async throws {
-        try await withTCPServer(configure: { $0.tcpThreads = 1; $0.tcpMaxQueriesPerConnection = 1000 }) {
+        try await withTCPServer(configure: {
+            $0.tcpThreads = 1; $0.tcpMaxQueriesPerConnection = 1000
+        }) {
             _, endpoint in
             // The slow client asks for 200 × 60 kB and reads nothing for a while.
             let slow = try ClientSocket(tcp: endpoint, timeout: 5)

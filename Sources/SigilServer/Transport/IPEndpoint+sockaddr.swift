@@ -1,9 +1,10 @@
+import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import NIOCore
 
 extension IPEndpoint {
     /// Reads a `sockaddr_in` or `sockaddr_in6`; nil for any other family.

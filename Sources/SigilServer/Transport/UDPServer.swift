@@ -106,10 +106,12 @@ public final class UDPServer<Factory: DatagramHandlerFactory>: Sendable {
     ///
     /// Blocks the caller until the workers have finished their current batch (microseconds).
     public func stop() {
-        guard let running = self.state.withLock({ state -> Running? in
-            defer { state = nil }
-            return state
-        }) else { return }
+        guard
+            let running = self.state.withLock({ state -> Running? in
+                defer { state = nil }
+                return state
+            })
+        else { return }
         for fd in running.wakeFDs { EPoll.signal(eventFD: fd) }
         for thread in running.threads { thread.join() }
         for fd in running.descriptors { close(fd) }

@@ -14,7 +14,9 @@ enum UDPSocket {
     /// IPv6 sockets get `IPV6_V6ONLY`, so `[::]:53` and `0.0.0.0:53` can be listed side by side. Wildcard
     /// sockets ask for the destination address of each datagram (`IP_PKTINFO` / `IPV6_RECVPKTINFO`) so the
     /// reply leaves from the address the client wrote to, which multi-homed hosts need.
-    static func open(_ endpoint: IPEndpoint, receiveBufferBytes: Int?, sendBufferBytes: Int?) throws(TransportError)
+    static func open(
+        _ endpoint: IPEndpoint, receiveBufferBytes: Int?, sendBufferBytes: Int?
+    ) throws(TransportError)
         -> Int32
     {
         let subject = "UDP \(endpoint)"

@@ -26,14 +26,16 @@ struct WorkerThread: Sendable {
     static func spawn(name: String, _ body: @escaping @Sendable () -> Void) throws(TransportError) -> WorkerThread {
         let box = Unmanaged.passRetained(Box(name: name, body: body)).toOpaque()
         var handle = pthread_t()
-        let rc = pthread_create(&handle, nil, { raw in
-            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-            #if canImport(Glibc)
-            _ = CSigilLinux_set_thread_name(box.name)
-            #endif
-            box.body()
-            return nil
-        }, box)
+        let rc = pthread_create(
+            &handle, nil,
+            { raw in
+                let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+                #if canImport(Glibc)
+                _ = CSigilLinux_set_thread_name(box.name)
+                #endif
+                box.body()
+                return nil
+            }, box)
         guard rc == 0 else {
             Unmanaged<Box>.fromOpaque(box).release()
             throw TransportError(call: "pthread_create", errno: rc, subject: name)
