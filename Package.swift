@@ -25,6 +25,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        /// epoll, eventfd, recvmmsg/sendmmsg and packet-info cmsgs for the UDP transport (not in Swift's Glibc).
+        .target(name: "CSigilLinux", cSettings: [.define("_GNU_SOURCE")]),
 
         .target(name: "DNSWire", swiftSettings: hotPath),
         .target(name: "DNSZone", dependencies: ["DNSWire"], swiftSettings: hotPath),
@@ -33,7 +35,7 @@ let package = Package(
         .target(
             name: "SigilServer",
             dependencies: [
-                "DNSWire", "DNSZone", "DNSSEC", "DANE",
+                "DNSWire", "DNSZone", "DNSSEC", "DANE", "CSigilLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,0 +1,83 @@
+import Foundation
+import Glibc
+import ServiceLifecycle
+import SigilServer
+import Testing
+
+@Suite struct TransportServerTests {
+    @Test func servesUDPAndTCPOnTheSamePort() async throws {
+        let server = TransportServer(
+            listen: [try IPEndpoint(parsing: "127.0.0.1:0"), try IPEndpoint(parsing: "[::1]:0")],
+            configuration: testConfiguration(),
+            handlerFactory: echoFactory
+        )
+        let bound = try await server.start()
+        for endpoint in bound {
+            let udp = try ClientSocket(udp: endpoint.address.family)
+            try udp.send(makeQuery(id: 11), to: endpoint)
+            #expect(udp.receiveDatagram().map(messageID) == 11)
+
+            let tcp = try ClientSocket(tcp: endpoint)
+            try tcp.write(framed(makeQuery(id: 12)))
+            guard case .bytes(let reply) = tcp.readMessage() else {
+                Issue.record("no TCP answer on \(endpoint)")
+                continue
+            }
+            #expect(messageID(reply) == 12)
+        }
+        await server.stop()
+        #expect(throws: (any Error).self) { try ClientSocket(tcp: bound[0]) }
+    }
+
+    @Test func runsAsAServiceUntilCancelled() async throws {
+        let server = TransportServer(
+            listen: [try IPEndpoint(parsing: "127.0.0.1:0")],
+            configuration: testConfiguration(),
+            handlerFactory: echoFactory
+        )
+        let task = Task { try await server.run() }
+        var bound: [IPEndpoint] = []
+        for _ in 0..<100 where bound.isEmpty {
+            try await Task.sleep(for: .milliseconds(20))
+            bound = server.boundAddresses
+        }
+        let endpoint = try #require(bound.first)
+        let udp = try ClientSocket(udp: .v4)
+        try udp.send(makeQuery(id: 3), to: endpoint)
+        #expect(udp.receiveDatagram().map(messageID) == 3)
+
+        task.cancel()
+        try await task.value
+        #expect(server.boundAddresses.isEmpty)
+    }
+
+    /// The real `kdig` (knot-dnsutils) over UDP and TCP, if installed: it checks the id and question itself.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/kdig")))
+    func kdigGetsAnswers() async throws {
+        let server = TransportServer(
+            listen: [try IPEndpoint(parsing: "127.0.0.1:0")],
+            configuration: testConfiguration(),
+            handlerFactory: echoFactory
+        )
+        let port = try await server.start()[0].port
+        for transport in ["+notcp", "+tcp"] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/kdig")
+            process.arguments = ["@127.0.0.1", "-p", "\(port)", transport, "+retry=0", "+time=2", "example.", "A"]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            do { try process.run() } catch {
+                await server.stop()
+                throw error
+            }
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(transport): \(output)")
+            #expect(output.contains("status: NOERROR"), "\(transport): \(output)")
+            #expect(output.contains("example."), "\(transport): \(output)")
+            #expect(!output.lowercased().contains("mismatch"), "\(transport): \(output)")
+        }
+        await server.stop()
+    }
+}
