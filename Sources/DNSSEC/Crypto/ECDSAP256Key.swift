@@ -102,6 +102,18 @@ public final class ECDSAP256Key: @unchecked Sendable {
     }
 }
 
+/// NUL-terminated names in static storage (string literals), for OpenSSL APIs that keep the pointer.
+private enum ParamName {
+    static var group: UnsafePointer<CChar> { cString("group") }
+    static var pub: UnsafePointer<CChar> { cString("pub") }
+    static var priv: UnsafePointer<CChar> { cString("priv") }
+    static var prime256v1: UnsafePointer<CChar> { cString("prime256v1") }
+
+    private static func cString(_ text: StaticString) -> UnsafePointer<CChar> {
+        UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
+    }
+}
+
 extension ECDSAP256Key {
     /// Builds an `EVP_PKEY` holding both halves, computing the public point as scalar × G.
     fileprivate static func makeKeyPair(_ scalar: [UInt8]) throws(CryptoError) -> (OpaquePointer, [UInt8]) {
@@ -132,11 +144,18 @@ extension ECDSAP256Key {
     {
         guard let builder = OSSL_PARAM_BLD_new() else { throw .openSSL("OSSL_PARAM_BLD_new") }
         defer { OSSL_PARAM_BLD_free(builder) }
-        guard OSSL_PARAM_BLD_push_utf8_string(builder, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) == 1,
-            OSSL_PARAM_BLD_push_octet_string(builder, OSSL_PKEY_PARAM_PUB_KEY, point, point.count) == 1,
-            priv.map({ OSSL_PARAM_BLD_push_BN(builder, OSSL_PKEY_PARAM_PRIV_KEY, $0) == 1 }) ?? true,
-            let params = OSSL_PARAM_BLD_to_param(builder)
-        else { throw .openSSL("building P-256 key parameters") }
+        // The builder keeps pointers to the values until `to_param` copies them, and the resulting
+        // params keep pointing at the key names, so the names must be static C strings and the
+        // point must stay alive across the build: no implicit array/String bridging here.
+        let params = point.withUnsafeBytes { pointBytes -> UnsafeMutablePointer<OSSL_PARAM>? in
+            guard OSSL_PARAM_BLD_push_utf8_string(builder, ParamName.group, ParamName.prime256v1, 0) == 1,
+                OSSL_PARAM_BLD_push_octet_string(builder, ParamName.pub, pointBytes.baseAddress, pointBytes.count)
+                    == 1,
+                priv.map({ OSSL_PARAM_BLD_push_BN(builder, ParamName.priv, $0) == 1 }) ?? true
+            else { return nil }
+            return OSSL_PARAM_BLD_to_param(builder)
+        }
+        guard let params else { throw .openSSL("building P-256 key parameters") }
         defer { OSSL_PARAM_free(params) }
         guard let ctx = EVP_PKEY_CTX_new_from_name(nil, "EC", nil) else { throw .openSSL("EVP_PKEY_CTX_new_from_name") }
         defer { EVP_PKEY_CTX_free(ctx) }

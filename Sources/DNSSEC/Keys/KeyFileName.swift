@@ -17,9 +17,9 @@ public struct KeyFileName: Hashable, Sendable, CustomStringConvertible {
     public init?(baseName: some StringProtocol) {
         // Parse from the end: the zone text itself may contain `+`.
         let chars = Array(baseName.utf8)
-        guard chars.count > 12, chars[0] == UInt8(ascii: "K") else { return nil }
+        guard chars.count >= 12, chars[0] == UInt8(ascii: "K") else { return nil }
         let tagStart = chars.count - 5
-        let algStart = tagStart - 5
+        let algStart = tagStart - 4
         guard chars[tagStart - 1] == UInt8(ascii: "+"), chars[algStart - 1] == UInt8(ascii: "+"),
             let tag = UInt16(String(decoding: chars[tagStart...], as: UTF8.self)),
             let alg = UInt8(String(decoding: chars[algStart..<(tagStart - 1)], as: UTF8.self)),
