@@ -34,7 +34,9 @@ enum ExternalTool {
     }()
 
     @discardableResult
-    static func run(_ name: String, _ arguments: [String], stdin: Data? = nil, in directory: String? = nil) throws
+    static func run(
+        _ name: String, _ arguments: [String], stdin: Data? = nil, in directory: String? = nil
+    ) throws
         -> Output
     {
         guard let executable = find(name) else { throw ToolMissing(name: name) }

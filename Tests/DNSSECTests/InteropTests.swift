@@ -20,7 +20,8 @@ import Testing
     func loadsKeysMadeByDnssecKeygen(algorithm: DNSSECAlgorithm, bindName: String, ksk: Bool) throws {
         let directory = try TemporaryDirectory()
         let arguments = ["-q", "-a", bindName] + (ksk ? ["-f", "KSK"] : []) + ["-K", directory.path, Self.zone]
-        let baseName = try ExternalTool.check("dnssec-keygen", arguments).trimmingCharacters(in: .whitespacesAndNewlines)
+        let baseName = try ExternalTool.check("dnssec-keygen", arguments).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let name = try #require(KeyFileName(baseName: baseName), "unexpected dnssec-keygen output '\(baseName)'")
 
         let keys = try KeyStore(directory: directory.path).keys(for: try DNSName(text: Self.zone))
@@ -41,7 +42,8 @@ import Testing
     func dsMatchesDnssecDsfromkey(algorithm: DNSSECAlgorithm, bindName: String, ksk: Bool) throws {
         let directory = try TemporaryDirectory()
         let arguments = ["-q", "-a", bindName] + (ksk ? ["-f", "KSK"] : []) + ["-K", directory.path, Self.zone]
-        let baseName = try ExternalTool.check("dnssec-keygen", arguments).trimmingCharacters(in: .whitespacesAndNewlines)
+        let baseName = try ExternalTool.check("dnssec-keygen", arguments).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let key = try KeyStore(directory: directory.path).load(try #require(KeyFileName(baseName: baseName)))
         for (flag, digestType) in [("-2", DSDigestType.sha256), ("-1", .sha1)] + [("SHA-384", .sha384)] {
             let options = flag.hasPrefix("-") ? [flag] : ["-a", flag]
@@ -53,7 +55,9 @@ import Testing
     }
 
     /// Keys we generate are accepted by BIND and give the DS we compute.
-    @Test(.enabled(if: ExternalTool.available("dnssec-dsfromkey")), arguments: [DNSSECAlgorithm.ecdsaP256SHA256, .ed25519])
+    @Test(
+        .enabled(if: ExternalTool.available("dnssec-dsfromkey")),
+        arguments: [DNSSECAlgorithm.ecdsaP256SHA256, .ed25519])
     func dnssecDsfromkeyAcceptsOurKeys(algorithm: DNSSECAlgorithm) throws {
         let directory = try TemporaryDirectory()
         let key = try KeyStore(directory: directory.path)
@@ -87,7 +91,10 @@ import Testing
         let signed = directory.file("zone.signed")
         _ = try ExternalTool.check(
             "dnssec-signzone",
-            ["-K", directory.path, "-o", Self.zone, "-f", signed, "-k", ksk.name.baseName, zoneFile, zsk.name.baseName],
+            [
+                "-K", directory.path, "-o", Self.zone, "-f", signed, "-k", ksk.name.baseName, zoneFile,
+                zsk.name.baseName,
+            ],
             in: directory.path)
         let output = try ExternalTool.run("dnssec-verify", ["-o", Self.zone, signed])
         #expect(output.status == 0, "dnssec-verify: \(output.stderr)")
@@ -95,7 +102,8 @@ import Testing
 
     /// Signatures we make verify with Python's `cryptography`; signatures it makes with the same
     /// private key verify with ours.
-    @Test(.enabled(if: ExternalTool.pythonCryptography, "needs python3 with the cryptography package"),
+    @Test(
+        .enabled(if: ExternalTool.pythonCryptography, "needs python3 with the cryptography package"),
         arguments: [DNSSECAlgorithm.ecdsaP256SHA256, .ed25519])
     func pythonCryptographyAgrees(algorithm: DNSSECAlgorithm) throws {
         let key = try SigningKey.generate(algorithm)
@@ -105,14 +113,18 @@ import Testing
             let signature = try key.sign(data)
             let verified = try ExternalTool.run(
                 "python3",
-                ["-c", Self.python, "verify", "\(algorithm.rawValue)", Base16.encode(key.publicKey),
-                 Base16.encode(signature), Base16.encode(data)])
+                [
+                    "-c", Self.python, "verify", "\(algorithm.rawValue)", Base16.encode(key.publicKey),
+                    Base16.encode(signature), Base16.encode(data),
+                ])
             #expect(verified.status == 0, "python rejected our signature over \(length) bytes: \(verified.stderr)")
 
             let theirs = try ExternalTool.check(
                 "python3",
-                ["-c", Self.python, "sign", "\(algorithm.rawValue)", privateHex, Base16.encode(key.publicKey),
-                 Base16.encode(data)])
+                [
+                    "-c", Self.python, "sign", "\(algorithm.rawValue)", privateHex, Base16.encode(key.publicKey),
+                    Base16.encode(data),
+                ])
             let theirSignature = try #require(Base16.decode(theirs.trimmingCharacters(in: .whitespacesAndNewlines)))
             #expect(
                 try SignatureVerifier.verify(theirSignature, of: data, publicKey: key.publicKey, algorithm: algorithm))

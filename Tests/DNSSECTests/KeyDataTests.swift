@@ -29,7 +29,8 @@ import Testing
         let upper = DSData(owner: try DNSName(text: "EXAMPLE.Com."), dnskey: dnskey)
         #expect(lower == upper)
         #expect(lower.rdata == [0x0E, 0x1D, 15, 2] + lower.digest)
-        #expect(DSData(owner: try DNSName(text: "example.com."), dnskey: dnskey, digestType: .sha384).digest.count == 48)
+        #expect(
+            DSData(owner: try DNSName(text: "example.com."), dnskey: dnskey, digestType: .sha384).digest.count == 48)
     }
 
     @Test func algorithmNames() {

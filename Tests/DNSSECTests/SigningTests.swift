@@ -1,6 +1,7 @@
-@testable import DNSSEC
 import DNSWire
 import Testing
+
+@testable import DNSSEC
 
 /// Our own sign/verify round trips, key generation, and the DER → r ‖ s conversion. The
 /// cross-checks against other implementations are in `InteropTests`.
@@ -48,7 +49,9 @@ import Testing
             data[1] = UInt8(counter >> 8)
             let signature = try key.sign(data)
             #expect(signature.count == 64)
-            #expect(try SignatureVerifier.verify(signature, of: data, publicKey: key.publicKey, algorithm: .ecdsaP256SHA256))
+            #expect(
+                try SignatureVerifier.verify(signature, of: data, publicKey: key.publicKey, algorithm: .ecdsaP256SHA256)
+            )
         }
     }
 
@@ -63,7 +66,8 @@ import Testing
         #expect(written == 64)
         #expect(output[64...].allSatisfy { $0 == 0xEE })
         #expect(
-            try SignatureVerifier.verify(Array(output[..<64]), of: data, publicKey: key.publicKey, algorithm: algorithm))
+            try SignatureVerifier.verify(Array(output[..<64]), of: data, publicKey: key.publicKey, algorithm: algorithm)
+        )
     }
 
     /// Signing is called from several worker threads at once with one key.
@@ -77,7 +81,9 @@ import Testing
                     for round in 0..<50 {
                         let data: [UInt8] = [UInt8(task), UInt8(round)] + Array(repeating: 7, count: 100)
                         let signature = try key.sign(data)
-                        guard try SignatureVerifier.verify(signature, of: data, publicKey: publicKey, algorithm: algorithm)
+                        guard
+                            try SignatureVerifier.verify(
+                                signature, of: data, publicKey: publicKey, algorithm: algorithm)
                         else { return false }
                     }
                     return true
@@ -96,7 +102,9 @@ import Testing
         #expect(throws: CryptoError.self) {
             try SigningKey(algorithm: .ecdsaP256SHA256, privateKey: [UInt8](repeating: 0xFF, count: 32))
         }
-        #expect(throws: CryptoError.self) { try SigningKey(algorithm: .ed25519, privateKey: [UInt8](repeating: 1, count: 31)) }
+        #expect(throws: CryptoError.self) {
+            try SigningKey(algorithm: .ed25519, privateKey: [UInt8](repeating: 1, count: 31))
+        }
         #expect(throws: CryptoError.self) { try SigningKey(algorithm: .rsaSHA256, privateKey: [1]) }
         #expect(throws: CryptoError.self) {
             try SignatureVerifier.verify([], of: [], publicKey: [1, 2], algorithm: .ecdsaP256SHA256)
@@ -116,8 +124,9 @@ import Testing
         // r has a sign-padding zero (33 bytes), s is two bytes short.
         let der: [UInt8] = [0x30, 2 + 33 + 2 + 30, 0x02, 33, 0x00] + high + [0x02, 30] + short
         #expect(convert(der) == high + [0, 0] + short)
-        #expect(convert([0x30, 6, 0x02, 1, 0x05, 0x02, 1, 0x07]) == [UInt8](repeating: 0, count: 31) + [5]
-            + [UInt8](repeating: 0, count: 31) + [7])
+        #expect(
+            convert([0x30, 6, 0x02, 1, 0x05, 0x02, 1, 0x07]) == [UInt8](repeating: 0, count: 31) + [5]
+                + [UInt8](repeating: 0, count: 31) + [7])
         // Long-form length (0x81) is accepted.
         #expect(convert([0x30, 0x81, 6, 0x02, 1, 0x05, 0x02, 1, 0x07]) != nil)
         // Malformed: wrong tag, truncated, trailing bytes, integer too wide.

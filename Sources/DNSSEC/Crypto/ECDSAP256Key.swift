@@ -2,14 +2,19 @@ import COpenSSL
 
 /// An ECDSA P-256 private key for algorithm 13, ECDSAP256SHA256 (RFC 6605).
 ///
-/// The parsed `EVP_PKEY` is kept for the life of the key so signing does no key parsing. OpenSSL 3
-/// allows concurrent use of one `EVP_PKEY` from many threads as long as each operation has its own
-/// `EVP_PKEY_CTX`, which `sign` creates per call; the key itself is never mutated after `init`.
-/// That is why this class is `@unchecked Sendable`.
+/// The parsed `EVP_PKEY` is kept for the life of the key so signing does no key parsing, together
+/// with an `EVP_PKEY_CTX` already initialised for signing (provider algorithm fetched, key bound).
+/// Each `sign` call duplicates that template (`EVP_PKEY_CTX_dup` takes it `const`, and OpenSSL 3
+/// allows concurrent read-only use of an object) and signs with its own copy, which is several
+/// times cheaper than a fresh `EVP_PKEY_CTX_new_from_pkey` + `EVP_PKEY_sign_init` per call.
+/// Neither the key nor the template is mutated after `init`, so concurrent signing from many
+/// threads is safe; that is why this class is `@unchecked Sendable`.
 public final class ECDSAP256Key: @unchecked Sendable {
     /// DNSKEY public key field: X ‖ Y, 64 bytes, without the 0x04 uncompressed-point prefix.
     public let publicKey: [UInt8]
     private let pkey: OpaquePointer
+    /// Initialised for `EVP_PKEY_sign`; only ever duplicated, never used directly.
+    private let signTemplate: OpaquePointer
 
     /// Length of the private scalar, of X and Y, and of r and s.
     static let width = 32
@@ -24,7 +29,17 @@ public final class ECDSAP256Key: @unchecked Sendable {
             throw CryptoError("ECDSA P-256 private key must be 32 bytes, not \(scalar.count)")
         }
         let (pkey, publicPoint) = try Self.makeKeyPair(scalar)
+        guard let template = EVP_PKEY_CTX_new_from_pkey(nil, pkey, nil) else {
+            EVP_PKEY_free(pkey)
+            throw .openSSL("EVP_PKEY_CTX_new_from_pkey")
+        }
+        guard EVP_PKEY_sign_init(template) == 1 else {
+            EVP_PKEY_CTX_free(template)
+            EVP_PKEY_free(pkey)
+            throw .openSSL("EVP_PKEY_sign_init")
+        }
         self.pkey = pkey
+        self.signTemplate = template
         self.publicKey = Array(publicPoint.dropFirst())
     }
 
@@ -43,6 +58,7 @@ public final class ECDSAP256Key: @unchecked Sendable {
     }
 
     deinit {
+        EVP_PKEY_CTX_free(signTemplate)
         EVP_PKEY_free(pkey)
     }
 
@@ -52,9 +68,11 @@ public final class ECDSAP256Key: @unchecked Sendable {
     }
 
     /// Signs `data` (SHA-256, then ECDSA) and writes r ‖ s to the first 64 bytes of `output`.
-    /// Returns the number of bytes written. Uses a per-call `EVP_PKEY_CTX`, so concurrent calls on
-    /// one key are safe.
-    public func sign(_ data: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(CryptoError)
+    /// Returns the number of bytes written. Uses a per-call copy of the signing context, so
+    /// concurrent calls on one key are safe.
+    public func sign(
+        _ data: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
+    ) throws(CryptoError)
         -> Int
     {
         precondition(output.count >= Self.signatureLength, "signature output buffer too small")
@@ -66,11 +84,10 @@ public final class ECDSAP256Key: @unchecked Sendable {
             withUnsafeMutableBytes(of: &der) { derBytes in
                 var digestLength: UInt32 = 0
                 guard EVP_Digest(data.baseAddress, data.count, digestBytes.baseAddress, &digestLength, md, nil) == 1,
-                    let ctx = EVP_PKEY_CTX_new_from_pkey(nil, pkey, nil)
+                    let ctx = EVP_PKEY_CTX_dup(signTemplate)
                 else { return false }
                 defer { EVP_PKEY_CTX_free(ctx) }
-                guard EVP_PKEY_sign_init(ctx) == 1,
-                    EVP_PKEY_sign(
+                guard EVP_PKEY_sign(
                         ctx, derBytes.baseAddress, &derLength, digestBytes.baseAddress, Int(digestLength)) == 1
                 else { return false }
                 return ECDSASignatureEncoding.rawFromDER(
@@ -139,7 +156,9 @@ extension ECDSAP256Key {
         try fromData(selection: sigil_evp_pkey_public_key(), point: point, priv: nil)
     }
 
-    private static func fromData(selection: Int32, point: [UInt8], priv: OpaquePointer?) throws(CryptoError)
+    private static func fromData(
+        selection: Int32, point: [UInt8], priv: OpaquePointer?
+    ) throws(CryptoError)
         -> OpaquePointer
     {
         guard let builder = OSSL_PARAM_BLD_new() else { throw .openSSL("OSSL_PARAM_BLD_new") }

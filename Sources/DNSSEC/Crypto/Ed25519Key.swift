@@ -50,7 +50,9 @@ public final class Ed25519Key: @unchecked Sendable {
 
     /// Signs `data` and writes the 64-byte signature to `output`; returns the number of bytes
     /// written. Allocation-free.
-    public func sign(_ data: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(CryptoError)
+    public func sign(
+        _ data: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
+    ) throws(CryptoError)
         -> Int
     {
         precondition(output.count >= Self.signatureLength, "signature output buffer too small")

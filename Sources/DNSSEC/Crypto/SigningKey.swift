@@ -64,7 +64,9 @@ public enum SigningKey: Sendable {
     /// Returns the number of bytes written. This is the allocation-light entry point for the
     /// signing hot path.
     @inlinable
-    public func sign(_ data: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(CryptoError)
+    public func sign(
+        _ data: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
+    ) throws(CryptoError)
         -> Int
     {
         switch self {

@@ -71,7 +71,9 @@ public struct KeyStore: Sendable {
     /// 0600) with `Created`/`Publish`/`Activate` set to now, and returns it. A new key whose tag
     /// collides with an existing file for the zone is discarded and another one drawn.
     @discardableResult
-    public func generate(zone: DNSName, algorithm: DNSSECAlgorithm, ksk: Bool, ttl: UInt32? = nil)
+    public func generate(
+        zone: DNSName, algorithm: DNSSECAlgorithm, ksk: Bool, ttl: UInt32? = nil
+    )
         throws(KeyFileError) -> StoredKey
     {
         for _ in 0..<16 {
@@ -118,7 +120,9 @@ public struct KeyStore: Sendable {
 
     /// Generates a key for `zone` in `directory` and returns its key tag.
     @discardableResult
-    public static func generate(zone: DNSName, algorithm: DNSSECAlgorithm, ksk: Bool, in directory: String)
+    public static func generate(
+        zone: DNSName, algorithm: DNSSECAlgorithm, ksk: Bool, in directory: String
+    )
         throws(KeyFileError) -> UInt16
     {
         try KeyStore(directory: directory).generate(zone: zone, algorithm: algorithm, ksk: ksk).keyTag
