@@ -1,0 +1,16 @@
+/// Checks DNSSEC signatures against DNSKEY public keys. Sigil does not validate as a resolver;
+/// this exists to self-check freshly made keys and signatures, and for tests.
+public enum SignatureVerifier {
+    /// Whether `signature` (DNSSEC wire format) is a valid signature of `data` by `publicKey`
+    /// (DNSKEY format). Returns false for a wrong signature; throws for an unsupported algorithm or
+    /// a malformed public key.
+    public static func verify(
+        _ signature: [UInt8], of data: [UInt8], publicKey: [UInt8], algorithm: DNSSECAlgorithm
+    ) throws(CryptoError) -> Bool {
+        switch algorithm {
+        case .ecdsaP256SHA256: try ECDSAP256Key.verify(signature: signature, of: data, publicKey: publicKey)
+        case .ed25519: try Ed25519Key.verify(signature: signature, of: data, publicKey: publicKey)
+        default: throw .unsupported(algorithm)
+        }
+    }
+}

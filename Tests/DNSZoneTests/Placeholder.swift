@@ -1,0 +1,1 @@
+// Placeholder so SwiftPM finds this test target's sources; replace with real tests.
