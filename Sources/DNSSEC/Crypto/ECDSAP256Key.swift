@@ -90,7 +90,8 @@ public final class ECDSAP256Key: @unchecked Sendable {
                     let ctx = EVP_PKEY_CTX_dup(signTemplate)
                 else { return false }
                 defer { EVP_PKEY_CTX_free(ctx) }
-                guard EVP_PKEY_sign(
+                guard
+                    EVP_PKEY_sign(
                         ctx, derBytes.baseAddress, &derLength, digestBytes.baseAddress, Int(digestLength)) == 1
                 else { return false }
                 return ECDSASignatureEncoding.rawFromDER(
