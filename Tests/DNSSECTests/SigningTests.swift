@@ -94,7 +94,9 @@ import Testing
     }
 
     @Test func badPrivateKeysAreRejected() {
-        #expect(throws: CryptoError.self) { try SigningKey(algorithm: .ecdsaP256SHA256, privateKey: [1, 2, 3]) }
+        #expect(throws: CryptoError.self) {
+            try SigningKey(algorithm: .ecdsaP256SHA256, privateKey: [UInt8](repeating: 1, count: 33))
+        }
         #expect(throws: CryptoError.self) {
             try SigningKey(algorithm: .ecdsaP256SHA256, privateKey: [UInt8](repeating: 0, count: 32))
         }
@@ -109,6 +111,14 @@ import Testing
         #expect(throws: CryptoError.self) {
             try SignatureVerifier.verify([], of: [], publicKey: [1, 2], algorithm: .ecdsaP256SHA256)
         }
+    }
+
+    /// BIND stores the ECDSA scalar without leading zero bytes; such a key must load as the same key.
+    @Test func shortECDSAScalarIsLeftPadded() throws {
+        let padded = [0, 0] + [UInt8](repeating: 0x42, count: 30)
+        let short = try SigningKey(algorithm: .ecdsaP256SHA256, privateKey: Array(padded.dropFirst(2)))
+        let full = try SigningKey(algorithm: .ecdsaP256SHA256, privateKey: padded)
+        #expect(short.publicKey == full.publicKey)
     }
 
     @Test func derToRawHandlesShortAndPaddedIntegers() {

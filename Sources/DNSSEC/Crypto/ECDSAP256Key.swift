@@ -23,12 +23,15 @@ public final class ECDSAP256Key: @unchecked Sendable {
     /// Upper bound on DER `ECDSA-Sig-Value` for P-256: 2 + 2 × (2 + 33).
     static let maxDERLength = 72
 
-    /// Loads a key from its 32-byte private scalar (BIND's `PrivateKey:` field), deriving the
-    /// public key.
-    public init(privateKey scalar: [UInt8]) throws(CryptoError) {
-        guard scalar.count == Self.width else {
-            throw CryptoError("ECDSA P-256 private key must be 32 bytes, not \(scalar.count)")
+    /// Loads a key from its private scalar (BIND's `PrivateKey:` field), deriving the public key.
+    ///
+    /// BIND writes the scalar as a big-endian integer without leading zero bytes, so one key in
+    /// 256 arrives as 31 bytes (or fewer); it is left-padded back to 32.
+    public init(privateKey stored: [UInt8]) throws(CryptoError) {
+        guard (1...Self.width).contains(stored.count) else {
+            throw CryptoError("ECDSA P-256 private key must be at most 32 bytes, not \(stored.count)")
         }
+        let scalar = [UInt8](repeating: 0, count: Self.width - stored.count) + stored
         let (pkey, publicPoint) = try Self.makeKeyPair(scalar)
         guard let template = EVP_PKEY_CTX_new_from_pkey(nil, pkey, nil) else {
             EVP_PKEY_free(pkey)
