@@ -73,7 +73,7 @@ public enum TTL {
     /// accepts them; at most 2^31 - 1 (RFC 2181 §8).
     public static func parse(_ text: some StringProtocol) -> UInt32? {
         guard !text.isEmpty else { return nil }
-        if let plain = UInt32(text) { return plain <= Int32.max ? plain : nil }
+        if isAllDigits(text), let plain = UInt32(text) { return plain <= Int32.max ? plain : nil }
         var total: UInt64 = 0
         var current: UInt64? = nil
         for char in text.lowercased().utf8 {
