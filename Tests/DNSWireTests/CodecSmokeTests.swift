@@ -9,7 +9,8 @@ import Testing
         var message = Message(header: Header(id: 0x1234, flags: Header.qrBit | Header.aaBit))
         message.questions = [Question(name: www, type: .mx)]
         message.answers = [
-            ResourceRecord(name: www, ttl: 300, data: .mx(MX(preference: 10, exchange: try DNSName(text: "mx.example.test.")))),
+            ResourceRecord(
+                name: www, ttl: 300, data: .mx(MX(preference: 10, exchange: try DNSName(text: "mx.example.test.")))),
             ResourceRecord(name: www, ttl: 300, data: .txt(TXT(strings: [Array("v=spf1 -all".utf8), []]))),
         ]
         message.authority = [
@@ -17,7 +18,8 @@ import Testing
                 name: zone, ttl: 3600,
                 data: .soa(
                     SOA(
-                        mname: try DNSName(text: "ns1.example.test."), rname: try DNSName(text: "hostmaster.example.test."),
+                        mname: try DNSName(text: "ns1.example.test."),
+                        rname: try DNSName(text: "hostmaster.example.test."),
                         serial: 1, refresh: 2, retry: 3, expire: 4, minimum: 5)))
         ]
         message.edns = EDNS(udpPayloadSize: 1232, dnssecOK: true, options: [.init(code: 10, data: Array(0..<8))])

@@ -23,8 +23,12 @@ public struct SOA: RDataProtocol {
     }
 
     public init(decoding reader: inout WireReader, length: Int) throws(WireError) {
+        let end = reader.offset + length
         mname = try reader.readName()
         rname = try reader.readName()
+        // The five counters must fill the rest exactly; without this check a short RDLENGTH would
+        // read them out of the next record.
+        guard end - reader.offset == 20 else { throw .badRDataLength(type: RRType.soa.rawValue, at: reader.offset) }
         serial = try reader.readUInt32()
         refresh = try reader.readUInt32()
         retry = try reader.readUInt32()

@@ -77,7 +77,8 @@ public struct SVCB: RDataProtocol {
                 keyText = field.text[...]
             }
             guard let key = SvcParamKey(text: keyText) else {
-                throw TextError(field: fieldIndex, "expected a SvcParamKey (alpn, port, ..., keyNNNNN), found \"\(keyText)\"")
+                throw TextError(
+                    field: fieldIndex, "expected a SvcParamKey (alpn, port, ..., keyNNNNN), found \"\(keyText)\"")
             }
             let valueBytes = try valueField?.unescaped(field: fieldIndex)
             // `key=""` is an empty value, the same on the wire as a bare key.

@@ -104,8 +104,10 @@ public struct SvcParam: Hashable, Sendable {
             valueText = Array(String(UInt16(value[0]) << 8 | UInt16(value[1])).utf8)
         case .ipv4hint:
             valueText = Array(
-                stride(from: 0, to: value.count, by: 4).map { A(value[$0], value[$0 + 1], value[$0 + 2], value[$0 + 3]).text }
-                    .joined(separator: ",").utf8)
+                stride(from: 0, to: value.count, by: 4).map {
+                    A(value[$0], value[$0 + 1], value[$0 + 2], value[$0 + 3]).text
+                }
+                .joined(separator: ",").utf8)
         case .ech:
             valueText = Array(Base64.encode(value).utf8)
         case .ipv6hint:

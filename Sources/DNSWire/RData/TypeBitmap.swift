@@ -115,7 +115,8 @@ public struct TypeBitmap: Hashable, Sendable {
         for index in start..<fields.count {
             guard !fields[index].isQuoted, let type = RRType(text: fields[index].text) else {
                 throw TextError(
-                    field: index, "expected a type mnemonic or TYPEnnn in the type bitmap, found \"\(fields[index].text)\"")
+                    field: index,
+                    "expected a type mnemonic or TYPEnnn in the type bitmap, found \"\(fields[index].text)\"")
             }
             values.append(type.rawValue)
         }
