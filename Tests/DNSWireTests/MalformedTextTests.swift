@@ -73,6 +73,7 @@ import Testing
         #expect(error?.field == 2)
         #expect(error?.message.contains("expected a type mnemonic or TYPEnnn") == true)
         #expect(Self.error(.nsec3, "1 0 0 - 2vptu5timamqttgl4luu9kg21e0aor3s A TYPE70000")?.field == 6)
+        #expect(Self.error(.nsec, "next.example. TYPE+1")?.field == 1)
     }
 
     @Test func badNumbers() {
