@@ -53,7 +53,7 @@ public struct RRType: RawRepresentable, Hashable, Comparable, Sendable, CustomSt
         let upper = text.uppercased()
         if let known = RRType.byName[upper] {
             self = known
-        } else if upper.hasPrefix("TYPE"), let value = UInt16(upper.dropFirst(4)) {
+        } else if upper.hasPrefix("TYPE"), isAllDigits(upper.dropFirst(4)), let value = UInt16(upper.dropFirst(4)) {
             self.init(value)
         } else {
             return nil

@@ -59,10 +59,13 @@ public struct WireReader {
     /// Reads a possibly compressed name, appending its uncompressed wire form to `out` (which the
     /// caller may reuse, so this allocates nothing once `out` has capacity).
     ///
-    /// A pointer must point strictly before the pointer itself. That one rule rejects forward
-    /// pointers, self-pointers and therefore every loop, since each jump goes strictly backwards.
+    /// A pointer must point strictly before the labels it continues: before the name's start, and
+    /// after a jump before that jump's target. Every jump therefore goes below all bytes read so far,
+    /// which rejects a loop at its first repeat (a pointer back into labels already read is
+    /// `pointerLoop`; one at or after itself is `badPointer`).
     @inlinable public mutating func readName(into out: inout [UInt8], lowercase: Bool) throws(WireError) {
         var position = offset
+        var floor = offset  // pointers must go below this: the start of the labels being read
         var resumeAt = -1  // where the cursor continues after the first pointer
         var written = 0
         while true {
@@ -81,16 +84,18 @@ public struct WireReader {
                 if lowercase {
                     for index in (position + 1)...(position + length) { out.append(DNSName.lower(bytes[index])) }
                 } else {
-                    out.append(
-                        contentsOf: UnsafeRawBufferPointer(rebasing: bytes[(position + 1)...(position + length)]))
+                    let label = bytes[(position + 1)...(position + length)]
+                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: label))
                 }
                 position += 1 + length
             case 0xC0:
                 guard position + 2 <= bytes.count else { throw .truncated(at: position) }
                 let target = (length & 0x3F) << 8 | Int(bytes[position + 1])
                 guard target < position else { throw .badPointer(at: position) }
+                guard target < floor else { throw .pointerLoop(at: position) }
                 if resumeAt < 0 { resumeAt = position + 2 }
                 position = target
+                floor = target
             default:
                 throw .badLabel(at: position)
             }
@@ -100,6 +105,7 @@ public struct WireReader {
     /// Skips over a possibly compressed name without materializing it, validating as `readName`.
     @inlinable public mutating func skipName() throws(WireError) {
         var position = offset
+        var floor = offset
         var resumeAt = -1
         var written = 0
         while true {
@@ -119,8 +125,10 @@ public struct WireReader {
                 guard position + 2 <= bytes.count else { throw .truncated(at: position) }
                 let target = (length & 0x3F) << 8 | Int(bytes[position + 1])
                 guard target < position else { throw .badPointer(at: position) }
+                guard target < floor else { throw .pointerLoop(at: position) }
                 if resumeAt < 0 { resumeAt = position + 2 }
                 position = target
+                floor = target
             default:
                 throw .badLabel(at: position)
             }

@@ -29,7 +29,7 @@ public struct A: RDataProtocol {
         let parts = fields[0].text.split(separator: ".", omittingEmptySubsequences: false)
         var octets: [UInt8] = []
         for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCII), let value = UInt8(part),
+            guard part.count <= 3, isAllDigits(part), let value = UInt8(part),
                 part.count == 1 || part.first != "0"
             else { break }
             octets.append(value)

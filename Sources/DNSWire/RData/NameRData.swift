@@ -33,6 +33,7 @@ public struct MX: RDataProtocol {
     }
 
     public init(decoding reader: inout WireReader, length: Int) throws(WireError) {
+        guard length >= 3 else { throw .badRDataLength(type: RRType.mx.rawValue, at: reader.offset) }
         preference = try reader.readUInt16()
         exchange = try reader.readName()
     }

@@ -33,6 +33,22 @@ public enum RData: Hashable, Sendable {
     case soa(SOA)
     case mx(MX)
     case txt(TXT)
+    case hinfo(HINFO)
+    case srv(SRV)
+    case naptr(NAPTR)
+    case caa(CAA)
+    case sshfp(SSHFP)
+    case tlsa(TLSA)
+    case svcb(SVCB)
+    case https(SVCB)
+    case ds(DS)
+    case cds(DS)
+    case dnskey(DNSKEY)
+    case cdnskey(DNSKEY)
+    case rrsig(RRSIG)
+    case nsec(NSEC)
+    case nsec3(NSEC3)
+    case nsec3param(NSEC3PARAM)
     case unknown(UnknownRData)
 
     /// The type this data belongs to.
@@ -47,6 +63,22 @@ public enum RData: Hashable, Sendable {
         case .soa: .soa
         case .mx: .mx
         case .txt: .txt
+        case .hinfo: .hinfo
+        case .srv: .srv
+        case .naptr: .naptr
+        case .caa: .caa
+        case .sshfp: .sshfp
+        case .tlsa: .tlsa
+        case .svcb: .svcb
+        case .https: .https
+        case .ds: .ds
+        case .cds: .cds
+        case .dnskey: .dnskey
+        case .cdnskey: .cdnskey
+        case .rrsig: .rrsig
+        case .nsec: .nsec
+        case .nsec3: .nsec3
+        case .nsec3param: .nsec3param
         case .unknown(let data): data.type
         }
     }
@@ -60,6 +92,19 @@ public enum RData: Hashable, Sendable {
         case .soa(let data): data
         case .mx(let data): data
         case .txt(let data): data
+        case .hinfo(let data): data
+        case .srv(let data): data
+        case .naptr(let data): data
+        case .caa(let data): data
+        case .sshfp(let data): data
+        case .tlsa(let data): data
+        case .svcb(let data), .https(let data): data
+        case .ds(let data), .cds(let data): data
+        case .dnskey(let data), .cdnskey(let data): data
+        case .rrsig(let data): data
+        case .nsec(let data): data
+        case .nsec3(let data): data
+        case .nsec3param(let data): data
         case .unknown(let data): data
         }
     }
@@ -68,19 +113,46 @@ public enum RData: Hashable, Sendable {
     public init(type: RRType, decoding reader: inout WireReader, length: Int) throws(WireError) {
         guard length <= reader.remaining else { throw .truncated(at: reader.offset) }
         let end = reader.offset + length
-        switch type {
-        case .a: self = .a(try A(decoding: &reader, length: length))
-        case .aaaa: self = .aaaa(try AAAA(decoding: &reader, length: length))
-        case .ns: self = .ns(try NameRData(decoding: &reader, length: length))
-        case .cname: self = .cname(try NameRData(decoding: &reader, length: length))
-        case .ptr: self = .ptr(try NameRData(decoding: &reader, length: length))
-        case .dname: self = .dname(try NameRData(decoding: &reader, length: length))
-        case .soa: self = .soa(try SOA(decoding: &reader, length: length))
-        case .mx: self = .mx(try MX(decoding: &reader, length: length))
-        case .txt: self = .txt(try TXT(decoding: &reader, length: length))
-        default: self = .unknown(try UnknownRData(type: type, decoding: &reader, length: length))
+        do throws(WireError) {
+            self = try RData.decodeKnown(type: type, decoding: &reader, length: length)
+        } catch {
+            // The shared structs (DS for CDS, SVCB for HTTPS, ...) report their primary type.
+            throw error.reporting(type: type)
         }
         guard reader.offset == end else { throw .badRDataLength(type: type.rawValue, at: end - length) }
+    }
+
+    private static func decodeKnown(
+        type: RRType, decoding reader: inout WireReader, length: Int
+    ) throws(WireError) -> RData {
+        switch type {
+        case .a: return .a(try A(decoding: &reader, length: length))
+        case .aaaa: return .aaaa(try AAAA(decoding: &reader, length: length))
+        case .ns: return .ns(try NameRData(decoding: &reader, length: length))
+        case .cname: return .cname(try NameRData(decoding: &reader, length: length))
+        case .ptr: return .ptr(try NameRData(decoding: &reader, length: length))
+        case .dname: return .dname(try NameRData(decoding: &reader, length: length))
+        case .soa: return .soa(try SOA(decoding: &reader, length: length))
+        case .mx: return .mx(try MX(decoding: &reader, length: length))
+        case .txt: return .txt(try TXT(decoding: &reader, length: length))
+        case .hinfo: return .hinfo(try HINFO(decoding: &reader, length: length))
+        case .srv: return .srv(try SRV(decoding: &reader, length: length))
+        case .naptr: return .naptr(try NAPTR(decoding: &reader, length: length))
+        case .caa: return .caa(try CAA(decoding: &reader, length: length))
+        case .sshfp: return .sshfp(try SSHFP(decoding: &reader, length: length))
+        case .tlsa: return .tlsa(try TLSA(decoding: &reader, length: length))
+        case .svcb: return .svcb(try SVCB(decoding: &reader, length: length))
+        case .https: return .https(try SVCB(decoding: &reader, length: length))
+        case .ds: return .ds(try DS(decoding: &reader, length: length))
+        case .cds: return .cds(try DS(decoding: &reader, length: length))
+        case .dnskey: return .dnskey(try DNSKEY(decoding: &reader, length: length))
+        case .cdnskey: return .cdnskey(try DNSKEY(decoding: &reader, length: length))
+        case .rrsig: return .rrsig(try RRSIG(decoding: &reader, length: length))
+        case .nsec: return .nsec(try NSEC(decoding: &reader, length: length))
+        case .nsec3: return .nsec3(try NSEC3(decoding: &reader, length: length))
+        case .nsec3param: return .nsec3param(try NSEC3PARAM(decoding: &reader, length: length))
+        default: return .unknown(try UnknownRData(type: type, decoding: &reader, length: length))
+        }
     }
 
     /// Appends the RDATA. Compression applies only to the types RFC 3597 §4 allows it for.
@@ -121,6 +193,22 @@ public enum RData: Hashable, Sendable {
         case .soa: self = .soa(try SOA(fields: fields, origin: origin))
         case .mx: self = .mx(try MX(fields: fields, origin: origin))
         case .txt: self = .txt(try TXT(fields: fields, origin: origin))
+        case .hinfo: self = .hinfo(try HINFO(fields: fields, origin: origin))
+        case .srv: self = .srv(try SRV(fields: fields, origin: origin))
+        case .naptr: self = .naptr(try NAPTR(fields: fields, origin: origin))
+        case .caa: self = .caa(try CAA(fields: fields, origin: origin))
+        case .sshfp: self = .sshfp(try SSHFP(fields: fields, origin: origin))
+        case .tlsa: self = .tlsa(try TLSA(fields: fields, origin: origin))
+        case .svcb: self = .svcb(try SVCB(fields: fields, origin: origin))
+        case .https: self = .https(try SVCB(fields: fields, origin: origin))
+        case .ds: self = .ds(try DS(fields: fields, origin: origin))
+        case .cds: self = .cds(try DS(fields: fields, origin: origin))
+        case .dnskey: self = .dnskey(try DNSKEY(fields: fields, origin: origin))
+        case .cdnskey: self = .cdnskey(try DNSKEY(fields: fields, origin: origin))
+        case .rrsig: self = .rrsig(try RRSIG(fields: fields, origin: origin))
+        case .nsec: self = .nsec(try NSEC(fields: fields, origin: origin))
+        case .nsec3: self = .nsec3(try NSEC3(fields: fields, origin: origin))
+        case .nsec3param: self = .nsec3param(try NSEC3PARAM(fields: fields, origin: origin))
         default:
             throw TextError(field: 0, "type \(type) has no presentation format here; use \\# length hex")
         }
@@ -155,11 +243,25 @@ extension RDataProtocol {
     }
 }
 
-/// Parses an unsigned integer field with a range check.
+extension WireError {
+    /// The same error with the RR type replaced, for decoders shared by several types.
+    func reporting(type: RRType) -> WireError {
+        switch self {
+        case .badRDataLength(_, let offset): .badRDataLength(type: type.rawValue, at: offset)
+        case .badRData(_, let offset): .badRData(type: type.rawValue, at: offset)
+        default: self
+        }
+    }
+}
+
+/// Parses an unsigned integer field with a range check. Only ASCII digits: Swift's own parsing
+/// would also take a sign.
 func parseInteger<T: FixedWidthInteger & UnsignedInteger>(
     _ fields: [TextField], _ index: Int, _ what: String, as _: T.Type = T.self
 ) throws(TextError) -> T {
-    guard index < fields.count, !fields[index].isQuoted, let value = T(fields[index].text) else {
+    guard index < fields.count, !fields[index].isQuoted, isAllDigits(fields[index].text),
+        let value = T(fields[index].text)
+    else {
         throw TextError(field: index, "expected \(what) (0 to \(T.max))")
     }
     return value

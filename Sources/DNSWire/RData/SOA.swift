@@ -23,8 +23,12 @@ public struct SOA: RDataProtocol {
     }
 
     public init(decoding reader: inout WireReader, length: Int) throws(WireError) {
+        let end = reader.offset + length
         mname = try reader.readName()
         rname = try reader.readName()
+        // The five counters must fill the rest exactly; without this check a short RDLENGTH would
+        // read them out of the next record.
+        guard end - reader.offset == 20 else { throw .badRDataLength(type: RRType.soa.rawValue, at: reader.offset) }
         serial = try reader.readUInt32()
         refresh = try reader.readUInt32()
         retry = try reader.readUInt32()
@@ -73,7 +77,7 @@ public enum TTL {
     /// accepts them; at most 2^31 - 1 (RFC 2181 §8).
     public static func parse(_ text: some StringProtocol) -> UInt32? {
         guard !text.isEmpty else { return nil }
-        if let plain = UInt32(text) { return plain <= Int32.max ? plain : nil }
+        if isAllDigits(text), let plain = UInt32(text) { return plain <= Int32.max ? plain : nil }
         var total: UInt64 = 0
         var current: UInt64? = nil
         for char in text.lowercased().utf8 {
