@@ -12,7 +12,7 @@ struct LexedRecord {
     var fields: [TextField] = []
     /// `positions[i]` is where `fields[i]` starts (the opening quote for a quoted field).
     var positions: [SourcePosition] = []
-    /// Where the record starts, for messages about the record as a whole.
+    /// Where the record's first field starts, for messages about the record as a whole.
     var start = SourcePosition(line: 1, column: 1)
     /// Where the record ends (just after its last byte), for "expected more" messages.
     var end = SourcePosition(line: 1, column: 1)

@@ -34,7 +34,6 @@ struct ZoneLexer {
             let byte = bytes[index]
             if startOfLine && depth == 0 && record.fields.isEmpty {
                 record.hasOwner = byte != .space && byte != .tab
-                record.start = position
             }
             startOfLine = false
             switch byte {
@@ -151,7 +150,9 @@ struct ZoneLexer {
     ) -> Bool {
         let text: String
         if ascii {
-            text = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+            text = bytes.withUnsafeBufferPointer {
+                String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self)
+            }
         } else {
             guard let valid = String(validating: bytes[range], as: UTF8.self) else {
                 record.error = ("field is not valid UTF-8; write other bytes as \\DDD", start)
@@ -159,6 +160,7 @@ struct ZoneLexer {
             }
             text = valid
         }
+        if record.fields.isEmpty { record.start = start }
         record.fields.append(TextField(text, quoted: quoted))
         record.positions.append(start)
         record.end = SourcePosition(line: line, column: index - lineStart + (quoted ? 2 : 1))

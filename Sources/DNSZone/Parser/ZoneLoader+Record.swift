@@ -17,6 +17,8 @@ extension ZoneLoader {
             }
             owner = name
             scope.lastOwner = name
+            scope.lastOwnerText = fields[0].text
+            scope.lastOwnerOrigin = scope.origin
             scope.lastOwnerFailed = false
         } else if let last = scope.lastOwner, !scope.lastOwnerFailed {
             owner = last
@@ -40,7 +42,7 @@ extension ZoneLoader {
                     return
                 }
                 ttl = value
-            } else if rrClass == nil, let value = RRClass(text: text) {
+            } else if rrClass == nil, let value = Self.isIN(text) ? RRClass.in : RRClass(text: text) {
                 rrClass = value
                 classIndex = index
             } else {
@@ -71,7 +73,9 @@ extension ZoneLoader {
         let rdataStart = index + 1
         let data: RData
         do {
-            data = try RData(type: type, fields: Array(fields[rdataStart...]), origin: scope.origin)
+            rdataFields.removeAll(keepingCapacity: true)
+            rdataFields.append(contentsOf: fields[rdataStart...])
+            data = try RData(type: type, fields: rdataFields, origin: scope.origin)
         } catch {
             let at: SourcePosition
             if let field = error.field {
@@ -105,7 +109,8 @@ extension ZoneLoader {
                 .warning, "no TTL and no $TTL: using the SOA minimum \(soa.minimum) as the TTL",
                 file: file, at: positions[index])
         } else {
-            report(.error, "no TTL: the record has none and no $TTL or earlier TTL applies", file: file, at: lexed.start)
+            report(
+                .error, "no TTL: the record has none and no $TTL or earlier TTL applies", file: file, at: lexed.start)
             return
         }
 
@@ -119,7 +124,7 @@ extension ZoneLoader {
             if let givenOrigin, owner != givenOrigin {
                 report(
                     .error, "SOA owner \(owner.text) is not the zone origin \(givenOrigin.text)", file: file,
-                    at: lexed.hasOwner ? positions[0] : lexed.start)
+                    at: lexed.start)
                 return
             }
             soaOwner = owner
@@ -127,7 +132,7 @@ extension ZoneLoader {
         if let apex, !owner.isSubdomain(of: apex) {
             report(
                 .warning, "ignoring out-of-zone record: \(owner.text) is not in \(apex.text)", file: file,
-                at: lexed.hasOwner ? positions[0] : lexed.start)
+                at: lexed.start)
             return
         }
         records.append(ResourceRecord(name: owner, rrClass: .in, ttl: recordTTL, data: data))
@@ -140,6 +145,10 @@ extension ZoneLoader {
         if field.isQuoted {
             report(.error, "an owner name cannot be quoted", file: file, at: position)
             return nil
+        }
+        // Zones often repeat an owner on consecutive lines; reuse the name rather than parse it again.
+        if let last = scope.lastOwner, field.text == scope.lastOwnerText, scope.lastOwnerOrigin == scope.origin {
+            return last
         }
         if field.text == "@" {
             guard let origin = scope.origin else {
@@ -154,5 +163,13 @@ extension ZoneLoader {
             report(.error, error.message, file: file, at: position)
             return nil
         }
+    }
+
+    /// Whether a field is the class `IN`, checked without the allocation of `RRClass(text:)`:
+    /// nearly every record of a zone that names a class names this one.
+    private static func isIN(_ text: String) -> Bool {
+        var utf8 = text.utf8.makeIterator()
+        guard let first = utf8.next(), let second = utf8.next(), utf8.next() == nil else { return false }
+        return first | 0x20 == UInt8(ascii: "i") && second | 0x20 == UInt8(ascii: "n")
     }
 }

@@ -11,6 +11,9 @@ struct ZoneLoader {
         var origin: DNSName?
         /// The owner of the previous record, for lines that start with white space.
         var lastOwner: DNSName?
+        /// The owner field `lastOwner` was parsed from, and the origin it was relative to.
+        var lastOwnerText = ""
+        var lastOwnerOrigin: DNSName?
         /// Whether the previous record's owner was unreadable, so that lines continuing it are
         /// reported as such rather than given some older owner.
         var lastOwnerFailed = false
@@ -41,6 +44,8 @@ struct ZoneLoader {
     var includeStack: [String] = []
     /// Whether the RFC 1035 "last TTL" rule has been used (warned about once).
     var warnedLastTTL = false
+    /// The RDATA fields of the record being parsed; reused so that each record does not allocate.
+    var rdataFields: [TextField] = []
 
     init(origin: DNSName?) {
         givenOrigin = origin
