@@ -55,7 +55,7 @@ let package = Package(
         ),
 
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DNSZoneTests", dependencies: ["DNSWire", "DNSZone"]),
+        .testTarget(name: "DNSZoneTests", dependencies: ["DNSWire", "DNSZone"], resources: [.copy("Zones")]),
         .testTarget(name: "DNSSECTests", dependencies: ["DNSWire", "DNSZone", "DNSSEC"]),
         .testTarget(name: "DANETests", dependencies: ["DNSWire", "DANE"]),
         .testTarget(name: "SigilServerTests", dependencies: ["DNSWire", "DNSZone", "SigilServer"]),

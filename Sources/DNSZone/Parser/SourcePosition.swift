@@ -1,0 +1,13 @@
+/// A place in a zone file: 1-based line and column, the column counted in bytes.
+///
+/// Kept as two small integers so the lexer can record one per field without cost; the file name
+/// is known from context and joined only when a diagnostic is made.
+struct SourcePosition: Sendable, Hashable {
+    var line: Int32
+    var column: Int32
+
+    init(line: Int, column: Int) {
+        self.line = Int32(truncatingIfNeeded: line)
+        self.column = Int32(truncatingIfNeeded: column)
+    }
+}
