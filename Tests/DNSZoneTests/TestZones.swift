@@ -45,6 +45,7 @@ struct Responder {
     var encoder = AnswerEncoder()
     var writer = WireWriter()
     var query = Query()
+    var layout: AnswerEncoder.ResponseLayout?
 
     init(_ zones: Zone...) { self.zones = ZoneSet(zones) }
 
@@ -56,7 +57,7 @@ struct Responder {
         let packet = request.encoded()
         try packet.withUnsafeBytes { try query.decode($0) }
         zones.answer(name: query.name, type: query.type, into: &answer)
-        packet.withUnsafeBytes { _ = encoder.encode(answer, for: query, packet: $0, into: &writer) }
+        layout = packet.withUnsafeBytes { encoder.encode(answer, for: query, packet: $0, into: &writer) }
         return try Message(decoding: writer.bytes)
     }
 }
