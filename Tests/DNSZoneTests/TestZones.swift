@@ -48,6 +48,7 @@ struct Responder {
     var layout: AnswerEncoder.ResponseLayout?
 
     init(_ zones: Zone...) { self.zones = ZoneSet(zones) }
+    init(_ zones: [Zone]) { self.zones = ZoneSet(zones) }
 
     mutating func ask(
         _ name: String, _ type: RRType, id: UInt16 = 0x4242, flags: UInt16 = 0
