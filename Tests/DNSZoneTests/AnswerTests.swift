@@ -98,10 +98,11 @@ import Testing
                 "chain1.example. 300 IN CNAME chain2.example.", "chain2.example. 300 IN CNAME www.example.",
                 "www.example. 300 IN A 192.0.2.80",
             ])
-        #expect(responder.answer.steps.map(\.kind) == [
-            .cname(node: node("chain1.example.")), .cname(node: node("chain2.example.")),
-            .positive(node: node("www.example.")),
-        ])
+        #expect(
+            responder.answer.steps.map(\.kind) == [
+                .cname(node: node("chain1.example.")), .cname(node: node("chain2.example.")),
+                .positive(node: node("www.example.")),
+            ])
     }
 
     @Test mutating func cnameQueryIsNotFollowed() throws {
@@ -140,7 +141,10 @@ import Testing
                 "inner.example. 300 IN DNAME example.", "WWW.inner.example. 300 IN CNAME www.example.",
                 "www.example. 300 IN A 192.0.2.80",
             ])
-        #expect(responder.answer.steps.map(\.kind) == [.dname(node: node("inner.example.")), .positive(node: node("www.example."))])
+        #expect(
+            responder.answer.steps.map(\.kind) == [
+                .dname(node: node("inner.example.")), .positive(node: node("www.example.")),
+            ])
     }
 
     @Test mutating func dnameOutOfZone() throws {
@@ -178,14 +182,17 @@ import Testing
     @Test mutating func wildcardNoData() throws {
         let response = try responder.ask("foo.w.example.", .aaaa)
         #expect(response.rcode == .noError && response.answers.isEmpty && response.authorityTexts == [soa])
-        #expect(responder.answer.kind == .wildcardNodata(source: node("*.w.example."), closestEncloser: node("w.example.")))
+        #expect(
+            responder.answer.kind == .wildcardNodata(source: node("*.w.example."), closestEncloser: node("w.example.")))
     }
 
     @Test mutating func wildcardCNAME() throws {
         let response = try responder.ask("x.wc.example.", .a)
         #expect(
             response.answerTexts == ["x.wc.example. 300 IN CNAME www.example.", "www.example. 300 IN A 192.0.2.80"])
-        #expect(responder.answer.steps[0].kind == .wildcardCNAME(source: node("*.wc.example."), closestEncloser: node("wc.example.")))
+        #expect(
+            responder.answer.steps[0].kind
+                == .wildcardCNAME(source: node("*.wc.example."), closestEncloser: node("wc.example.")))
     }
 
     @Test mutating func emptyNonTerminalBlocksTheWildcard() throws {
@@ -215,8 +222,14 @@ import Testing
             let response = try responder.ask(name, type)
             #expect(response.rcode == .noError && !response.header.authoritative, "\(name)")
             #expect(response.answers.isEmpty)
-            #expect(response.authorityTexts == ["sub.example. 3600 IN NS ns.sub.example.", "sub.example. 3600 IN NS ns1.example."])
-            #expect(response.additionalTexts == ["ns.sub.example. 3600 IN A 192.0.2.53", "ns1.example. 3600 IN A 192.0.2.1"])
+            #expect(
+                response.authorityTexts == [
+                    "sub.example. 3600 IN NS ns.sub.example.", "sub.example. 3600 IN NS ns1.example.",
+                ])
+            #expect(
+                response.additionalTexts == [
+                    "ns.sub.example. 3600 IN A 192.0.2.53", "ns1.example. 3600 IN A 192.0.2.1",
+                ])
             #expect(responder.answer.kind == .referral(delegation: node("sub.example.")))
         }
         let unglued = try responder.ask("x.unglued.example.", .a)

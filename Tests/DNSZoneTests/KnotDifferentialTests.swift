@@ -170,12 +170,16 @@ struct KnotDifferentialTests {
                 #expect(theirAnswers.map(\.ttl) == [60, 60] && ours.answers.map(\.ttl) == [300, 300])
                 for index in theirAnswers.indices { theirAnswers[index].ttl = 300 }
             }
-            #expect(Set(ours.answers) == Set(theirAnswers), "answer for \(label): \(ours.answerTexts) vs \(theirs.answerTexts)")
+            #expect(
+                Set(ours.answers) == Set(theirAnswers),
+                "answer for \(label): \(ours.answerTexts) vs \(theirs.answerTexts)")
             var theirAuthority = Set(theirs.authority)
             if !ours.answers.isEmpty && ours.authority.isEmpty {
                 theirAuthority = theirAuthority.filter { $0.type != .ns }
             }
-            #expect(Set(ours.authority) == theirAuthority, "authority for \(label): \(ours.authorityTexts) vs \(theirs.authorityTexts)")
+            #expect(
+                Set(ours.authority) == theirAuthority,
+                "authority for \(label): \(ours.authorityTexts) vs \(theirs.authorityTexts)")
         }
     }
 }

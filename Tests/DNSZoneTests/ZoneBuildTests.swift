@@ -61,7 +61,8 @@ import Testing
     @Test func outOfZoneAndClassAreErrors() throws {
         var records = try TestZoneText.records(Self.base, origin: Self.origin)
         records.append(ResourceRecord(name: try DNSName(text: "www.other."), ttl: 1, data: .a(A(1, 2, 3, 4))))
-        records.append(ResourceRecord(name: try DNSName(text: "ch.example."), rrClass: .ch, ttl: 1, data: .a(A(1, 2, 3, 4))))
+        records.append(
+            ResourceRecord(name: try DNSName(text: "ch.example."), rrClass: .ch, ttl: 1, data: .a(A(1, 2, 3, 4))))
         do throws(ZoneError) {
             _ = try Zone.build(origin: Self.origin, records: records)
             Issue.record("expected an error")
@@ -80,13 +81,14 @@ import Testing
     }
 
     @Test func dataBelowADelegationIsIgnoredExceptGlue() throws {
-        let text = Self.base + """
+        let text =
+            Self.base + """
 
-            sub 3600 NS ns.sub
-            sub 3600 TXT "occluded at the cut"
-            ns.sub 3600 A 192.0.2.53
-            ns.sub 3600 TXT "occluded below"
-            """
+                sub 3600 NS ns.sub
+                sub 3600 TXT "occluded at the cut"
+                ns.sub 3600 A 192.0.2.53
+                ns.sub 3600 TXT "occluded below"
+                """
         let (zone, warnings) = try build(text)
         #expect(warnings.map(\.kind) == [.occludedByDelegation, .occludedByDelegation])
         #expect(warnings.map(\.type) == [.txt, .txt])
@@ -100,7 +102,8 @@ import Testing
     }
 
     @Test func emptyNonTerminalsAreNodesInCanonicalOrder() throws {
-        let (zone, _) = try build(Self.base + "\n_25._tcp.mx 60 TXT \"tlsa stand-in\"\n*.w 60 TXT \"w\"\nz.a.w 60 TXT \"z\"")
+        let (zone, _) = try build(
+            Self.base + "\n_25._tcp.mx 60 TXT \"tlsa stand-in\"\n*.w 60 TXT \"w\"\nz.a.w 60 TXT \"z\"")
         let names = zone.nodes.map(\.name.text)
         #expect(
             names == [

@@ -114,7 +114,8 @@ public struct AnswerEncoder {
         }
     }
 
-    mutating func writeOwner(_ owner: AnswerRRset.Owner, _ answer: Answer, _ zone: Zone, into writer: inout WireWriter) {
+    mutating func writeOwner(_ owner: AnswerRRset.Owner, _ answer: Answer, _ zone: Zone, into writer: inout WireWriter)
+    {
         switch owner {
         case .node(let node):
             writer.writeName(zone.nodes[node].name)

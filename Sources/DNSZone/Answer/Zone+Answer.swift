@@ -200,7 +200,8 @@ extension Answer {
     func repeats(_ range: Range<Int>) -> Bool {
         for step in steps where step.name.count == range.count {
             var same = true
-            for offset in 0..<range.count where names[step.name.lowerBound + offset] != names[range.lowerBound + offset] {
+            for offset in 0..<range.count where names[step.name.lowerBound + offset] != names[range.lowerBound + offset]
+            {
                 same = false
                 break
             }

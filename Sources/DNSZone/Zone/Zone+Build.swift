@@ -86,7 +86,9 @@ struct ZoneBuilder {
         } else {
             if record.ttl != group.ttl && !group.warnedTTL {
                 group.warnedTTL = true
-                warn(.ttlMismatch, record.name, type, "TTL \(record.ttl) differs within the RRset; using the first, \(group.ttl)")
+                warn(
+                    .ttlMismatch, record.name, type,
+                    "TTL \(record.ttl) differs within the RRset; using the first, \(group.ttl)")
             }
             group.records.append(record.data)
             group.seen.insert(record.data)
@@ -101,7 +103,8 @@ struct ZoneBuilder {
                 error(.soaNotAtApex, owner.name, .soa, "SOA outside the apex \(origin.text)")
             }
             for group in owner.groups where (group.type == .cname || group.type == .dname) && group.records.count > 1 {
-                error(.multipleSingletons, owner.name, group.type, "\(group.records.count) records; only one is allowed")
+                error(
+                    .multipleSingletons, owner.name, group.type, "\(group.records.count) records; only one is allowed")
             }
             if types.contains(.cname) {
                 for type in types where type != .cname && type != .rrsig && type != .nsec {
@@ -112,7 +115,9 @@ struct ZoneBuilder {
         let apex = ownerIndex[origin].map { owners[$0] }
         let soaCount = apex?.groups.first { $0.type == .soa }?.records.count ?? 0
         if soaCount == 0 { error(.missingSOA, origin, .soa, "no SOA record at the apex") }
-        if soaCount > 1 { error(.multipleSOA, origin, .soa, "\(soaCount) SOA records at the apex; exactly one is allowed") }
+        if soaCount > 1 {
+            error(.multipleSOA, origin, .soa, "\(soaCount) SOA records at the apex; exactly one is allowed")
+        }
         if apex?.groups.contains(where: { $0.type == .ns }) != true {
             error(.missingApexNS, origin, .ns, "no NS record at the apex")
         }
@@ -145,7 +150,8 @@ struct ZoneBuilder {
             }
             var groups = ownerIndex[name].map { owners[$0].groups } ?? []
             groups.sort { $0.type < $1.type }
-            if !flags.contains(.apex) && !flags.contains(.belowDelegation) && groups.contains(where: { $0.type == .ns }) {
+            if !flags.contains(.apex) && !flags.contains(.belowDelegation) && groups.contains(where: { $0.type == .ns })
+            {
                 flags.insert(.delegation)
             }
             groups = keep(groups, at: name, flags: flags)
