@@ -289,9 +289,9 @@ import Testing
         writer.patchUInt16(0, at: 10)
         let noAdditional = try Message(decoding: writer.bytes)
         #expect(noAdditional.answers == full.answers && noAdditional.additional.isEmpty)
-        writer.rollback(to: layout.afterQuestion)
-        writer.patchUInt16(0, at: 6)
+        AnswerEncoder.truncate(&writer, to: layout)
         let questionOnly = try Message(decoding: writer.bytes)
         #expect(questionOnly.questions == full.questions && questionOnly.answers.isEmpty)
+        #expect(questionOnly.header.truncated && questionOnly.header.authoritative)
     }
 }

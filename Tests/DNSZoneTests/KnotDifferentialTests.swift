@@ -42,6 +42,8 @@ struct KnotDifferentialTests {
             dnx 600 DNAME elsewhere.example.
             grow 600 DNAME aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.example.
             loop-a 300 CNAME loop-b
+            todeleg 300 CNAME www.deleg
+            towild 300 CNAME x.dyn
             loop-b 300 CNAME loop-a
             deleg 3600 NS ns.deleg
             deleg 3600 NS ns1
@@ -103,6 +105,7 @@ struct KnotDifferentialTests {
         ("child.second.test.", "DS"), ("child.second.test.", "NS"), ("www.child.second.test.", "A"),
         ("nx.child.second.test.", "A"), ("notmine.example.", "A"), ("loop-a.ugly.test.", "A"),
         ("nothing.ugly.test.", "ANY"), ("deleg.ugly.test.", "ANY"), ("WWW.dn.ugly.test.", "A"),
+        ("todeleg.ugly.test.", "A"), ("towild.ugly.test.", "A"), ("towild.ugly.test.", "MX"),
         ("\(String(repeating: "c", count: 63)).\(String(repeating: "d", count: 63)).x.grow.ugly.test.", "A"),
     ]
 

@@ -32,6 +32,17 @@ public struct AnswerEncoder {
         public var additionalCount: UInt16
     }
 
+    /// Cuts a written response back to its header and question and sets TC: what a UDP response
+    /// that does not fit becomes (RFC 2181 §9). The server appends OPT afterwards if it has one.
+    public static func truncate(_ writer: inout WireWriter, to layout: ResponseLayout) {
+        writer.rollback(to: layout.afterQuestion)
+        let flags = UInt16(writer.bytes[2]) << 8 | UInt16(writer.bytes[3])
+        writer.patchUInt16(flags | Header.tcBit, at: 2)
+        writer.patchUInt16(0, at: 6)
+        writer.patchUInt16(0, at: 8)
+        writer.patchUInt16(0, at: 10)
+    }
+
     /// The header flags bits copied from the query: opcode, RD and CD.
     static let echoedFlags: UInt16 = 0x7800 | Header.rdBit | Header.cdBit
 
