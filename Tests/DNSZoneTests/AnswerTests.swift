@@ -279,6 +279,12 @@ import Testing
         #expect(both.answer.kind == .refused)
     }
 
+    @Test func zoneRefusesANameOutsideIt() throws {
+        var answer = Answer()
+        Self.zone.answer(name: try DNSName(text: "www.other.test.").wire, type: .a, into: &answer)
+        #expect(answer.rcode == .refused && !answer.authoritative && answer.zone == nil && answer.steps.isEmpty)
+    }
+
     @Test mutating func layoutAllowsTruncation() throws {
         let full = try responder.ask("example.", .ns)
         let layout = try #require(responder.layout)

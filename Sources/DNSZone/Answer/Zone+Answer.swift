@@ -37,8 +37,15 @@ extension Zone {
             let landed = answer.names.withUnsafeBytes { names in
                 lookup(UnsafeRawBufferPointer(rebasing: names[current]), type: type)
             }
-            // A DNAME target outside the zone: the chain ends here, for the resolver to continue.
-            guard let landed else { return }
+            guard let landed else {
+                // A DNAME target outside the zone ends the chain, for the resolver to continue; a
+                // query name outside it (a caller that skipped `ZoneSet`) is refused.
+                if stepIndex == 0 {
+                    answer.reset()
+                    answer.rcode = .refused
+                }
+                return
+            }
             let owner: AnswerRRset.Owner
             let node: Int
             switch landed {
