@@ -9,7 +9,9 @@ import Testing
 ///
 /// The loop is also the probe for "no allocation in steady state": run this test under heaptrack
 /// with `SIGIL_STEADY_ITERATIONS` set to two different counts and compare the allocation totals
-/// (they should differ by nothing that scales with the count).
+/// (they should differ by nothing that scales with the count). Measured in a release build
+/// (`-c release -Xswiftc -enable-testing`): 7223 allocations for 1000 rounds, 7122 for 3000, so
+/// none per query. A debug build allocates inside DNSWire's unspecialized generic appends.
 @Suite struct SteadyStateTests {
     @Test func reusedStateGivesIdenticalResponses() throws {
         let zone = AnswerTests.zone
