@@ -1,0 +1,167 @@
+import DNSWire
+
+/// Writes an `Answer` as the response to a decoded `Query`, allocating nothing once warmed up.
+///
+/// A worker keeps one encoder (it owns a name buffer) and one `WireWriter`. The question is copied
+/// from the query packet, so the client's case comes back as sent (and 0x20-randomizing resolvers
+/// are satisfied); it is written as a compression target, so every owner equal to the query name
+/// becomes a pointer to it. Names inside NS, CNAME, PTR, MX and SOA RDATA are compressed (RFC 3597
+/// §4 allows it for those types only); all other RDATA is copied from the RRset's pre-encoded wire
+/// form.
+///
+/// The server adds EDNS and truncation on top: it appends OPT after `encode` returns (patching
+/// ARCOUNT at offset 10), and uses the marks in `ResponseLayout` to cut the response back.
+public struct AnswerEncoder {
+    var scratch: [UInt8]
+
+    public init() {
+        scratch = []
+        scratch.reserveCapacity(DNSName.maxWireLength)
+    }
+
+    /// Where the sections of a written response start and end, and how many records each has.
+    public struct ResponseLayout: Sendable {
+        /// Right after the question: roll back here (with TC set and counts zeroed) to truncate.
+        public var afterQuestion: WireWriter.Mark
+        /// After the answer section.
+        public var afterAnswer: WireWriter.Mark
+        /// After the authority section: rolling back here drops only additional data.
+        public var afterAuthority: WireWriter.Mark
+        public var answerCount: UInt16
+        public var authorityCount: UInt16
+        public var additionalCount: UInt16
+    }
+
+    /// Cuts a written response back to its header and question and sets TC: what a UDP response
+    /// that does not fit becomes (RFC 2181 §9). The server appends OPT afterwards if it has one.
+    public static func truncate(_ writer: inout WireWriter, to layout: ResponseLayout) {
+        writer.rollback(to: layout.afterQuestion)
+        let flags = UInt16(writer.bytes[2]) << 8 | UInt16(writer.bytes[3])
+        writer.patchUInt16(flags | Header.tcBit, at: 2)
+        writer.patchUInt16(0, at: 6)
+        writer.patchUInt16(0, at: 8)
+        writer.patchUInt16(0, at: 10)
+    }
+
+    /// The header flags bits copied from the query: opcode, RD and CD.
+    static let echoedFlags: UInt16 = 0x7800 | Header.rdBit | Header.cdBit
+
+    /// Resets `writer` and writes the whole response: header (the query's ID, opcode, RD and CD;
+    /// QR; AA and RCODE from `answer`), the question as received in `packet`, then the sections.
+    /// `query` must have been decoded from `packet`.
+    @discardableResult
+    public mutating func encode(
+        _ answer: Answer, for query: Query, packet: UnsafeRawBufferPointer, into writer: inout WireWriter
+    ) -> ResponseLayout {
+        writer.reset()
+        var flags = Header.qrBit | query.flags & AnswerEncoder.echoedFlags | answer.rcode.rawValue & 0xF
+        if answer.authoritative { flags |= Header.aaBit }
+        writer.writeUInt16(query.id)
+        writer.writeUInt16(flags)
+        writer.writeUInt16(1)
+        writer.writeUInt16(0)
+        writer.writeUInt16(0)
+        writer.writeUInt16(0)
+        let nameEnd = query.questionEnd - 4
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: packet[Header.size..<nameEnd]))
+        writer.writeName(wire: scratch, compress: false)
+        writer.writeBytes(UnsafeRawBufferPointer(rebasing: packet[nameEnd..<query.questionEnd]))
+        let afterQuestion = writer.mark()
+        var counts: (UInt16, UInt16, UInt16) = (0, 0, 0)
+        if let zone = answer.zone {
+            for item in answer.answer { counts.0 += write(item, answer, zone, into: &writer) }
+            let afterAnswer = writer.mark()
+            for item in answer.authority { counts.1 += write(item, answer, zone, into: &writer) }
+            let afterAuthority = writer.mark()
+            for item in answer.additional { counts.2 += write(item, answer, zone, into: &writer) }
+            writer.patchUInt16(counts.0, at: 6)
+            writer.patchUInt16(counts.1, at: 8)
+            writer.patchUInt16(counts.2, at: 10)
+            return ResponseLayout(
+                afterQuestion: afterQuestion, afterAnswer: afterAnswer, afterAuthority: afterAuthority,
+                answerCount: counts.0, authorityCount: counts.1, additionalCount: counts.2)
+        }
+        return ResponseLayout(
+            afterQuestion: afterQuestion, afterAnswer: afterQuestion, afterAuthority: afterQuestion,
+            answerCount: 0, authorityCount: 0, additionalCount: 0)
+    }
+
+    /// Writes the records of one answer RRset; returns how many.
+    mutating func write(_ item: AnswerRRset, _ answer: Answer, _ zone: Zone, into writer: inout WireWriter) -> UInt16 {
+        switch item.content {
+        case .synthesizedCNAME(let target):
+            writeOwner(item.owner, answer, zone, into: &writer)
+            writeHeader(.cname, ttl: item.ttl, into: &writer)
+            let lengthAt = writer.count
+            writer.writeUInt16(0)
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: answer.names[target])
+            writer.writeName(wire: scratch, compress: true)
+            writer.patchUInt16(UInt16(writer.count - lengthAt - 2), at: lengthAt)
+            return 1
+        case .rrset(let index):
+            let set = zone.rrsets[index]
+            if set.hasCompressibleNames {
+                for record in set.records {
+                    writeOwner(item.owner, answer, zone, into: &writer)
+                    writeHeader(set.type, ttl: item.ttl, into: &writer)
+                    let lengthAt = writer.count
+                    writer.writeUInt16(0)
+                    AnswerEncoder.writeCompressed(record, into: &writer)
+                    writer.patchUInt16(UInt16(writer.count - lengthAt - 2), at: lengthAt)
+                }
+            } else {
+                var offset = 0
+                while offset < set.wire.count {
+                    let end = offset + 2 + (Int(set.wire[offset]) << 8 | Int(set.wire[offset + 1]))
+                    writeOwner(item.owner, answer, zone, into: &writer)
+                    writeHeader(set.type, ttl: item.ttl, into: &writer)
+                    writer.writeBytes(set.wire[offset..<end])
+                    offset = end
+                }
+            }
+            return UInt16(set.count)
+        }
+    }
+
+    mutating func writeOwner(_ owner: AnswerRRset.Owner, _ answer: Answer, _ zone: Zone, into writer: inout WireWriter)
+    {
+        switch owner {
+        case .node(let node):
+            writer.writeName(zone.nodes[node].name)
+        case .step(let step):
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: answer.names[answer.steps[step].name])
+            writer.writeName(wire: scratch, compress: true)
+        }
+    }
+
+    func writeHeader(_ type: RRType, ttl: UInt32, into writer: inout WireWriter) {
+        writer.writeUInt16(type.rawValue)
+        writer.writeUInt16(RRClass.in.rawValue)
+        writer.writeUInt32(ttl)
+    }
+
+    /// RDATA of the types with compressible names, written field by field. Matching the cases
+    /// here, rather than calling `RData.serialize`, avoids boxing an SOA in an existential.
+    static func writeCompressed(_ data: RData, into writer: inout WireWriter) {
+        switch data {
+        case .ns(let name), .cname(let name), .ptr(let name):
+            writer.writeName(name.target)
+        case .mx(let mx):
+            writer.writeUInt16(mx.preference)
+            writer.writeName(mx.exchange)
+        case .soa(let soa):
+            writer.writeName(soa.mname)
+            writer.writeName(soa.rname)
+            writer.writeUInt32(soa.serial)
+            writer.writeUInt32(soa.refresh)
+            writer.writeUInt32(soa.retry)
+            writer.writeUInt32(soa.expire)
+            writer.writeUInt32(soa.minimum)
+        default:
+            data.serialize(into: &writer, form: .uncompressed)
+        }
+    }
+}
