@@ -54,11 +54,14 @@ let package = Package(
             ]
         ),
 
+        // Test-only helpers (running real peers); never linked into the server.
+        .target(name: "SigilTestSupport", path: "Tests/SigilTestSupport"),
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DNSZoneTests", dependencies: ["DNSWire", "DNSZone"], resources: [.copy("Zones")]),
-        .testTarget(name: "DNSSECTests", dependencies: ["DNSWire", "DNSZone", "DNSSEC"]),
-        .testTarget(name: "DANETests", dependencies: ["DNSWire", "DANE"]),
-        .testTarget(name: "SigilServerTests", dependencies: ["DNSWire", "DNSZone", "SigilServer"]),
+        .testTarget(
+            name: "DNSZoneTests", dependencies: ["SigilTestSupport", "DNSWire", "DNSZone"], resources: [.copy("Zones")]),
+        .testTarget(name: "DNSSECTests", dependencies: ["SigilTestSupport", "DNSWire", "DNSZone", "DNSSEC"]),
+        .testTarget(name: "DANETests", dependencies: ["SigilTestSupport", "DNSWire", "DANE"]),
+        .testTarget(name: "SigilServerTests", dependencies: ["SigilTestSupport", "DNSWire", "DNSZone", "SigilServer"]),
     ]
 )
 

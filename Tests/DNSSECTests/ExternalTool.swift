@@ -1,4 +1,5 @@
 import Foundation
+import SigilTestSupport
 import Testing
 
 /// Runs the independent peers the interop tests check against (BIND's tools, OpenSSL's CLI,
@@ -36,30 +37,10 @@ enum ExternalTool {
     @discardableResult
     static func run(
         _ name: String, _ arguments: [String], stdin: Data? = nil, in directory: String? = nil
-    ) throws
-        -> Output
-    {
-        guard let executable = find(name) else { throw ToolMissing(name: name) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let outPipe = Pipe()
-        let errPipe = Pipe()
-        let inPipe = Pipe()
-        process.standardOutput = outPipe
-        process.standardError = errPipe
-        process.standardInput = inPipe
-        try process.run()
-        if let stdin { inPipe.fileHandleForWriting.write(stdin) }
-        try inPipe.fileHandleForWriting.close()
-        // Read before waiting so a chatty tool cannot fill the pipe and block.
-        let out = outPipe.fileHandleForReading.readDataToEndOfFile()
-        let err = errPipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: err, as: UTF8.self))
+    ) throws -> Output {
+        guard find(name) != nil else { throw ToolMissing(name: name) }
+        let result = try Subprocess.run(name, arguments, stdin: stdin.map { Array($0) }, in: directory)
+        return Output(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 
     /// Like `run`, but records a test failure with the tool's stderr if it exits non-zero.

@@ -34,7 +34,7 @@ import Testing
         ns.sub 3600 A 192.0.2.53
         unglued 3600 NS ns.other.test.
         secure 3600 NS ns1
-        secure 3600 DS \\# 4 30390d02
+        secure 3600 DS 12345 13 2 0102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F20
         """
 
     static let zone = try! TestZoneText.zone(zoneText, origin: "example.")
@@ -261,7 +261,7 @@ import Testing
             """
             @ 3600 SOA ns.sub hostmaster 1 7200 3600 1209600 60
             @ 3600 NS ns.sub
-            @ 3600 DS \\# 4 01020304
+            @ 3600 DS 258 13 2 0102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F20
             ns 3600 A 192.0.2.53
             www 60 A 198.51.100.1
             """, origin: "sub.example.")

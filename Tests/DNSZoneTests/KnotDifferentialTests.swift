@@ -1,6 +1,7 @@
 import DNSWire
 import DNSZone
 import Foundation
+import SigilTestSupport
 import Testing
 
 /// Differential test against Knot DNS: the same zones served by `knotd` (through
@@ -128,20 +129,13 @@ struct KnotDifferentialTests {
         try zoneList.write(to: work.appendingPathComponent("zones.txt"), atomically: true, encoding: .utf8)
         try queries.map { "\($0.0) \($0.1)\n" }.joined()
             .write(to: work.appendingPathComponent("queries.txt"), atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", peerScript, work.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let result = try Subprocess.run("python3", [peerScript, work.path])
+        guard result.succeeded else {
             let log = (try? String(contentsOf: work.appendingPathComponent("knotd.log"), encoding: .utf8)) ?? ""
             throw TestZoneText.Failure(description: "knot-answers.py failed: \(log)")
         }
         var responses: [String: [UInt8]] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+        for line in result.stdout.split(separator: "\n") {
             let parts = line.split(separator: " ")
             guard parts.count == 3, let bytes = Base16.decode(String(parts[2])) else { continue }
             responses["\(parts[0]) \(parts[1])"] = bytes

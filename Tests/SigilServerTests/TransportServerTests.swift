@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import ServiceLifecycle
 import SigilServer
+import SigilTestSupport
 import Testing
 
 @Suite struct TransportServerTests {
@@ -61,19 +62,16 @@ import Testing
         )
         let port = try await server.start()[0].port
         for transport in ["+notcp", "+tcp"] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/kdig")
-            process.arguments = ["@127.0.0.1", "-p", "\(port)", transport, "+retry=0", "+time=2", "example.", "A"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            do { try process.run() } catch {
+            let result: Subprocess.Output
+            do {
+                result = try Subprocess.run(
+                    "kdig", ["@127.0.0.1", "-p", "\(port)", transport, "+retry=0", "+time=2", "example.", "A"])
+            } catch {
                 await server.stop()
                 throw error
             }
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(transport): \(output)")
+            let output = result.stdout + result.stderr
+            #expect(result.status == 0, "\(transport): \(output)")
             #expect(output.contains("status: NOERROR"), "\(transport): \(output)")
             #expect(output.contains("example."), "\(transport): \(output)")
             #expect(!output.lowercased().contains("mismatch"), "\(transport): \(output)")
