@@ -9,7 +9,9 @@ extension DNSName {
             self = .root
             return
         }
-        var bytes: [UInt8] = [0]  // placeholder for the first label's length
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count + 2)  // one allocation: escapes only shrink the text
+        bytes.append(0)  // placeholder for the first label's length
         var labelStart = 0
         var index = 0
         var absolute = false

@@ -182,18 +182,23 @@ extension DNSName: Comparable {
     }
 
     /// -1, 0 or 1 in canonical order.
+    ///
+    /// The label offsets are collected on the stack (a name has at most 127 labels, each starting
+    /// below byte 255), so comparing allocates nothing: DNSSEC sorts names by this order.
     public static func canonicalCompare(_ lhs: DNSName, _ rhs: DNSName) -> Int {
-        let left = lhs.labelOffsets()
-        let right = rhs.labelOffsets()
-        var i = left.count - 1
-        var j = right.count - 1
-        while i >= 0 && j >= 0 {
-            let result = compareLabel(lhs.wire, left[i], rhs.wire, right[j])
-            if result != 0 { return result }
-            i -= 1
-            j -= 1
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { offsets in
+            let left = UnsafeMutableBufferPointer(rebasing: offsets[..<128])
+            let right = UnsafeMutableBufferPointer(rebasing: offsets[128...])
+            var i = lhs.labelOffsets(into: left) - 1
+            var j = rhs.labelOffsets(into: right) - 1
+            while i >= 0 && j >= 0 {
+                let result = compareLabel(lhs.wire, Int(left[i]), rhs.wire, Int(right[j]))
+                if result != 0 { return result }
+                i -= 1
+                j -= 1
+            }
+            return i < 0 ? (j < 0 ? 0 : -1) : 1
         }
-        return i < 0 ? (j < 0 ? 0 : -1) : 1
     }
 
     /// Offsets of each label's length byte, leftmost first, root excluded.
@@ -205,6 +210,18 @@ extension DNSName: Comparable {
             index += 1 + Int(wire[index])
         }
         return offsets
+    }
+
+    /// Writes the label offsets into `buffer` (room for 128), returning how many there are.
+    func labelOffsets(into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var count = 0
+        var index = 0
+        while wire[index] != 0 {
+            buffer[count] = UInt8(index)
+            count += 1
+            index += 1 + Int(wire[index])
+        }
+        return count
     }
 
     static func compareLabel(_ a: [UInt8], _ aStart: Int, _ b: [UInt8], _ bStart: Int) -> Int {

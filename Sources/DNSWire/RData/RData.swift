@@ -163,6 +163,13 @@ public enum RData: Hashable, Sendable {
         case .dname(let data):
             // RFC 6672 §2.5: the DNAME target is never compressed.
             data.serialize(into: &writer, form: form == .compressed ? .uncompressed : form)
+        // Called directly rather than through `value`: a payload larger than an existential's
+        // three-word inline buffer (SOA's is) would be boxed, one allocation per record encoded.
+        case .a(let data): data.serialize(into: &writer, form: form)
+        case .aaaa(let data): data.serialize(into: &writer, form: form)
+        case .soa(let data): data.serialize(into: &writer, form: form)
+        case .mx(let data): data.serialize(into: &writer, form: form)
+        case .txt(let data): data.serialize(into: &writer, form: form)
         default:
             value.serialize(into: &writer, form: form)
         }
