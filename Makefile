@@ -3,7 +3,7 @@ SWIFT ?= swift
 PORT ?= 5353
 SWIFT_FORMAT ?= $(SWIFT) format
 
-.PHONY: deps build release run test unit integration lint format bench fuzz clean
+.PHONY: deps build release run test unit integration lint format bench bench-check bench-micro fuzz fuzz-decoder fuzz-presentation clean
 
 deps:
 	@scripts/deps.sh
@@ -34,3 +34,19 @@ bench: deps
 
 clean:
 	rm -rf .build
+
+## Micro-benchmarks of the codec (ordo-one/benchmark; a separate package so the server doesn't pull it).
+bench-check: deps
+	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark thresholds check --no-progress
+
+bench-micro: deps
+	Benchmarks/run-micro.sh
+
+## libFuzzer targets (docs/FUZZING.md); SECONDS=600 by default.
+fuzz: fuzz-decoder fuzz-presentation
+
+fuzz-decoder:
+	Fuzz/run.sh decoder $${SECONDS:-600}
+
+fuzz-presentation:
+	Fuzz/run.sh presentation $${SECONDS:-600}

@@ -163,15 +163,28 @@ public enum RData: Hashable, Sendable {
         case .dname(let data):
             // RFC 6672 §2.5: the DNAME target is never compressed.
             data.serialize(into: &writer, form: form == .compressed ? .uncompressed : form)
-        // Called directly rather than through `value`: a payload larger than an existential's
-        // three-word inline buffer (SOA's is) would be boxed, one allocation per record encoded.
+        // Every case is called directly rather than through `value`: a payload larger than an
+        // existential's three-word inline buffer (SOA's is) would be boxed, one allocation per
+        // record encoded. The switch is exhaustive so a new case cannot fall back to boxing.
         case .a(let data): data.serialize(into: &writer, form: form)
         case .aaaa(let data): data.serialize(into: &writer, form: form)
         case .soa(let data): data.serialize(into: &writer, form: form)
         case .mx(let data): data.serialize(into: &writer, form: form)
         case .txt(let data): data.serialize(into: &writer, form: form)
-        default:
-            value.serialize(into: &writer, form: form)
+        case .hinfo(let data): data.serialize(into: &writer, form: form)
+        case .srv(let data): data.serialize(into: &writer, form: form)
+        case .naptr(let data): data.serialize(into: &writer, form: form)
+        case .caa(let data): data.serialize(into: &writer, form: form)
+        case .sshfp(let data): data.serialize(into: &writer, form: form)
+        case .tlsa(let data): data.serialize(into: &writer, form: form)
+        case .svcb(let data), .https(let data): data.serialize(into: &writer, form: form)
+        case .ds(let data), .cds(let data): data.serialize(into: &writer, form: form)
+        case .dnskey(let data), .cdnskey(let data): data.serialize(into: &writer, form: form)
+        case .rrsig(let data): data.serialize(into: &writer, form: form)
+        case .nsec(let data): data.serialize(into: &writer, form: form)
+        case .nsec3(let data): data.serialize(into: &writer, form: form)
+        case .nsec3param(let data): data.serialize(into: &writer, form: form)
+        case .unknown(let data): data.serialize(into: &writer, form: form)
         }
     }
 
