@@ -84,6 +84,7 @@ import Testing
         let dnskeys = signer.zone.records.filter { $0.type == .dnskey }.map(\.text)
         let input: [String: Any] = ["origin": SignerFixtures.origin, "now": now, "dnskey": dnskeys, "cases": cases]
         let json = try JSONSerialization.data(withJSONObject: input)
-        return try ExternalTool.run("python3", [SignerFixtures.peersDirectory + "/validate-signed-answers.py"], stdin: json)
+        return try ExternalTool.run(
+            "python3", [SignerFixtures.peersDirectory + "/validate-signed-answers.py"], stdin: json)
     }
 }

@@ -52,7 +52,9 @@ public final class NSEC3Hasher {
     }
 
     /// The hash of `name` (uncompressed wire, any case) as a value, allocation-free.
-    public func hashValue(of name: UnsafeRawBufferPointer, iterations: UInt16, salt: UnsafeRawBufferPointer)
+    public func hashValue(
+        of name: UnsafeRawBufferPointer, iterations: UInt16, salt: UnsafeRawBufferPointer
+    )
         -> NSEC3Hash
     {
         var bytes: (UInt64, UInt64, UInt64) = (0, 0, 0)

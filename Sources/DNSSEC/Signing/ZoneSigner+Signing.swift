@@ -23,7 +23,8 @@ extension ZoneSigner {
     func signatures(narrow key: NarrowKey, now: Int64) -> SignatureEntry? {
         cache.entry(narrow: key, now: now) {
             let (owner, rdata) = narrowRecord(key)
-            return makeEntry(owner: owner, type: .nsec3, ttl: nsec3TTL, rdatas: [rdata], keys: zoneSigningKeys, now: now)
+            return makeEntry(
+                owner: owner, type: .nsec3, ttl: nsec3TTL, rdatas: [rdata], keys: zoneSigningKeys, now: now)
         }
     }
 

@@ -66,7 +66,8 @@ public final class ZoneSigner: Sendable {
         }
         guard !active.isEmpty else { throw SignerError("no private key for \(source.origin.text): cannot sign") }
         for key in keys where !key.dnskey.algorithm.isSupportedForSigning {
-            throw SignerError("key \(key.dnskey.keyTag) uses algorithm \(key.dnskey.algorithm), which Sigil cannot sign with")
+            throw SignerError(
+                "key \(key.dnskey.keyTag) uses algorithm \(key.dnskey.algorithm), which Sigil cannot sign with")
         }
         let ksks = active.filter { $0.1 }.map(\.0)
         let zsks = active.filter { !$0.1 }.map(\.0)
