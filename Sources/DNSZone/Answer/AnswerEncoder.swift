@@ -30,6 +30,19 @@ public struct AnswerEncoder {
         public var answerCount: UInt16
         public var authorityCount: UInt16
         public var additionalCount: UInt16
+
+        /// For encoders layered on this one (the DNSSEC signer), which write sections themselves.
+        public init(
+            afterQuestion: WireWriter.Mark, afterAnswer: WireWriter.Mark, afterAuthority: WireWriter.Mark,
+            answerCount: UInt16, authorityCount: UInt16, additionalCount: UInt16
+        ) {
+            self.afterQuestion = afterQuestion
+            self.afterAnswer = afterAnswer
+            self.afterAuthority = afterAuthority
+            self.answerCount = answerCount
+            self.authorityCount = authorityCount
+            self.additionalCount = additionalCount
+        }
     }
 
     /// Cuts a written response back to its header and question and sets TC: what a UDP response
@@ -46,13 +59,12 @@ public struct AnswerEncoder {
     /// The header flags bits copied from the query: opcode, RD and CD.
     static let echoedFlags: UInt16 = 0x7800 | Header.rdBit | Header.cdBit
 
-    /// Resets `writer` and writes the whole response: header (the query's ID, opcode, RD and CD;
-    /// QR; AA and RCODE from `answer`), the question as received in `packet`, then the sections.
-    /// `query` must have been decoded from `packet`.
-    @discardableResult
-    public mutating func encode(
+    /// Resets `writer` and writes the header (all counts zero but the question's) and the question
+    /// as received; returns the mark after it. `encode` starts with this; the DNSSEC layer calls it
+    /// and then writes the sections itself with `write(_:_:_:into:)`, interleaving signatures.
+    public mutating func beginResponse(
         _ answer: Answer, for query: Query, packet: UnsafeRawBufferPointer, into writer: inout WireWriter
-    ) -> ResponseLayout {
+    ) -> WireWriter.Mark {
         writer.reset()
         var flags = Header.qrBit | query.flags & AnswerEncoder.echoedFlags | answer.rcode.rawValue & 0xF
         if answer.authoritative { flags |= Header.aaBit }
@@ -67,7 +79,17 @@ public struct AnswerEncoder {
         scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: packet[Header.size..<nameEnd]))
         writer.writeName(wire: scratch, compress: false)
         writer.writeBytes(UnsafeRawBufferPointer(rebasing: packet[nameEnd..<query.questionEnd]))
-        let afterQuestion = writer.mark()
+        return writer.mark()
+    }
+
+    /// Resets `writer` and writes the whole response: header (the query's ID, opcode, RD and CD;
+    /// QR; AA and RCODE from `answer`), the question as received in `packet`, then the sections.
+    /// `query` must have been decoded from `packet`.
+    @discardableResult
+    public mutating func encode(
+        _ answer: Answer, for query: Query, packet: UnsafeRawBufferPointer, into writer: inout WireWriter
+    ) -> ResponseLayout {
+        let afterQuestion = beginResponse(answer, for: query, packet: packet, into: &writer)
         var counts: (UInt16, UInt16, UInt16) = (0, 0, 0)
         if let zone = answer.zone {
             for item in answer.answer { counts.0 += write(item, answer, zone, into: &writer) }
@@ -87,8 +109,11 @@ public struct AnswerEncoder {
             answerCount: 0, authorityCount: 0, additionalCount: 0)
     }
 
-    /// Writes the records of one answer RRset; returns how many.
-    mutating func write(_ item: AnswerRRset, _ answer: Answer, _ zone: Zone, into writer: inout WireWriter) -> UInt16 {
+    /// Writes the records of one answer RRset; returns how many. Public for the DNSSEC layer, which
+    /// writes each RRset's signatures right after it.
+    public mutating func write(
+        _ item: AnswerRRset, _ answer: Answer, _ zone: Zone, into writer: inout WireWriter
+    ) -> UInt16 {
         switch item.content {
         case .synthesizedCNAME(let target):
             writeOwner(item.owner, answer, zone, into: &writer)

@@ -1,0 +1,88 @@
+import DNSWire
+import DNSZone
+
+/// A zone's NSEC3 chain (RFC 5155 §7.1), built when the zone is loaded: one record per
+/// authoritative node and per empty non-terminal, sorted by hash, each pointing at the next.
+///
+/// Flat arrays indexed by chain position; `match` and `cover` are binary searches, so finding a
+/// proof allocates nothing.
+struct NSEC3Chain: Sendable {
+    /// Sorted owner hashes.
+    let hashes: [NSEC3Hash]
+    /// The zone node each record stands for.
+    let nodes: [Int32]
+    /// Owner names (`base32hex(hash).origin`), uncompressed wire.
+    let owners: [[UInt8]]
+    /// NSEC3 RDATA in wire form.
+    let rdata: [[UInt8]]
+    /// Per zone node: its record's chain position, or -1 if it has none (below a delegation).
+    let entryOfNode: [Int32]
+
+    /// The record whose owner hash is `hash`.
+    func match(_ hash: NSEC3Hash) -> Int? {
+        let index = lowerBound(hash)
+        return index < hashes.count && hashes[index] == hash ? index : nil
+    }
+
+    /// The record covering `hash`: the last owner before it, or the last record of the chain
+    /// (whose next wraps to the first) when `hash` is before every owner.
+    func cover(_ hash: NSEC3Hash) -> Int {
+        let index = lowerBound(hash)
+        return index == 0 ? hashes.count - 1 : index - 1
+    }
+
+    /// The first position whose hash is not below `hash`.
+    private func lowerBound(_ hash: NSEC3Hash) -> Int {
+        var low = 0
+        var high = hashes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if hashes[middle] < hash { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// Builds the chain over `zone`'s nodes that have `bitmaps[node] != nil`.
+    static func build(
+        zone: Zone, bitmaps: [TypeBitmap?], hashes nodeHashes: [NSEC3Hash], iterations: UInt16, salt: [UInt8]
+    ) throws(SignerError) -> NSEC3Chain {
+        var entries: [(hash: NSEC3Hash, node: Int)] = []
+        for node in zone.nodes.indices where bitmaps[node] != nil { entries.append((nodeHashes[node], node)) }
+        entries.sort { $0.hash < $1.hash }
+        for index in entries.indices.dropFirst() where entries[index].hash == entries[index - 1].hash {
+            throw SignerError(
+                "NSEC3 hash collision between \(zone.nodes[entries[index - 1].node].name.text) and "
+                    + "\(zone.nodes[entries[index].node].name.text); choose another salt")
+        }
+        var entryOfNode = [Int32](repeating: -1, count: zone.nodes.count)
+        var owners: [[UInt8]] = []
+        var rdata: [[UInt8]] = []
+        for (position, entry) in entries.enumerated() {
+            entryOfNode[entry.node] = Int32(position)
+            owners.append(ownerWire(entry.hash, origin: zone.origin))
+            let next = entries[(position + 1) % entries.count].hash
+            rdata.append(Self.rdata(next: next, bitmap: bitmaps[entry.node]!, iterations: iterations, salt: salt))
+        }
+        return NSEC3Chain(
+            hashes: entries.map(\.hash), nodes: entries.map { Int32($0.node) }, owners: owners, rdata: rdata,
+            entryOfNode: entryOfNode)
+    }
+
+    static func ownerWire(_ hash: NSEC3Hash, origin: DNSName) -> [UInt8] {
+        var wire: [UInt8] = [32]
+        hash.appendBase32Hex(to: &wire)
+        wire.append(contentsOf: origin.wire)
+        return wire
+    }
+
+    /// NSEC3 RDATA: SHA-1, flags 0 (no opt-out), iterations, salt, next hash, type bitmap.
+    static func rdata(next: NSEC3Hash, bitmap: TypeBitmap, iterations: UInt16, salt: [UInt8]) -> [UInt8] {
+        var bytes: [UInt8] = [NSEC3Hasher.sha1, 0, UInt8(iterations >> 8), UInt8(iterations & 0xFF)]
+        bytes.append(UInt8(salt.count))
+        bytes.append(contentsOf: salt)
+        bytes.append(UInt8(NSEC3Hasher.hashLength))
+        next.append(to: &bytes)
+        bytes.append(contentsOf: bitmap.wire)
+        return bytes
+    }
+}

@@ -1,0 +1,88 @@
+/// A 20-byte NSEC3 (SHA-1) hash as a value: comparable in the order of its bytes, hashable, and
+/// with ±1, which narrow mode's "white lies" need (an owner just before a hash, a next just after).
+/// Three integers instead of an array, so that holding, comparing and keying by one allocates
+/// nothing.
+public struct NSEC3Hash: Hashable, Comparable, Sendable {
+    /// Bytes 0–7 and 8–15, big-endian, and bytes 16–19 in the low half of `low`.
+    var high: UInt64
+    var middle: UInt64
+    var low: UInt64
+
+    init(high: UInt64, middle: UInt64, low: UInt64) {
+        self.high = high
+        self.middle = middle
+        self.low = low
+    }
+
+    /// Reads the first 20 bytes.
+    public init(_ bytes: UnsafeRawBufferPointer) {
+        precondition(bytes.count >= NSEC3Hasher.hashLength)
+        func read(_ start: Int, _ count: Int) -> UInt64 {
+            var value: UInt64 = 0
+            for index in start..<(start + count) { value = value << 8 | UInt64(bytes[index]) }
+            return value
+        }
+        self.init(high: read(0, 8), middle: read(8, 8), low: read(16, 4))
+    }
+
+    public init(_ bytes: [UInt8]) {
+        self = bytes.withUnsafeBytes { NSEC3Hash($0) }
+    }
+
+    /// The byte at `index` (0..<20).
+    @inline(__always) func byte(_ index: Int) -> UInt8 {
+        switch index {
+        case 0..<8: UInt8(truncatingIfNeeded: high >> UInt64(8 * (7 - index)))
+        case 8..<16: UInt8(truncatingIfNeeded: middle >> UInt64(8 * (15 - index)))
+        default: UInt8(truncatingIfNeeded: low >> UInt64(8 * (19 - index)))
+        }
+    }
+
+    public var bytes: [UInt8] { (0..<NSEC3Hasher.hashLength).map(byte) }
+
+    /// The next hash value, wrapping from all ones to zero.
+    public func successor() -> NSEC3Hash {
+        var next = self
+        next.low = (low &+ 1) & 0xFFFF_FFFF
+        if next.low == 0 {
+            next.middle = middle &+ 1
+            if next.middle == 0 { next.high = high &+ 1 }
+        }
+        return next
+    }
+
+    /// The previous hash value, wrapping from zero to all ones.
+    public func predecessor() -> NSEC3Hash {
+        var previous = self
+        previous.low = (low &- 1) & 0xFFFF_FFFF
+        if low == 0 {
+            previous.middle = middle &- 1
+            if middle == 0 { previous.high = high &- 1 }
+        }
+        return previous
+    }
+
+    public static func < (lhs: NSEC3Hash, rhs: NSEC3Hash) -> Bool {
+        (lhs.high, lhs.middle, lhs.low) < (rhs.high, rhs.middle, rhs.low)
+    }
+
+    /// Appends the raw 20 bytes.
+    func append(to out: inout [UInt8]) {
+        for index in 0..<NSEC3Hasher.hashLength { out.append(byte(index)) }
+    }
+
+    /// Appends the base32hex (lowercase, unpadded: 32 characters) form, the NSEC3 owner label.
+    func appendBase32Hex(to out: inout [UInt8]) {
+        // 20 bytes are exactly 32 groups of 5 bits: 160 = high(64) ‖ middle(64) ‖ low(32).
+        for group in 0..<32 {
+            let bit = group * 5
+            var value: UInt64 = 0
+            for offset in 0..<5 {
+                let position = bit + offset
+                let word = position < 64 ? high : position < 128 ? middle : low << 32
+                value = value << 1 | (word >> UInt64(63 - position % 64)) & 1
+            }
+            out.append(value < 10 ? UInt8(48 + value) : UInt8(87 + value))
+        }
+    }
+}

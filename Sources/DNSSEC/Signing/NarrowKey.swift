@@ -1,0 +1,7 @@
+/// Identifies a narrow-mode NSEC3 record: its owner hash and, for a record that matches a node,
+/// that node (whose real types are the bitmap); -1 for a record that only covers a hash (empty
+/// bitmap). The next hash follows from these (owner + 1 or owner + 2), so the key fixes the record.
+struct NarrowKey: Hashable, Sendable {
+    var owner: NSEC3Hash
+    var node: Int32
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import DNSSEC
+import DNSWire
+
+/// `sigil keygen ORIGIN`: makes a key pair in BIND's file format and prints its key tag.
+struct KeygenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keygen", abstract: "Generate a DNSSEC key pair for a zone and print its key tag.")
+
+    enum Algorithm: String, ExpressibleByArgument, CaseIterable {
+        case ecdsap256sha256
+        case ed25519
+
+        var dnssec: DNSSECAlgorithm { self == .ed25519 ? .ed25519 : .ecdsaP256SHA256 }
+    }
+
+    @Argument(help: "The zone's origin, e.g. example.com.") var origin: String
+    @Option(help: "ecdsap256sha256 (13) or ed25519 (15).") var algorithm: Algorithm = .ecdsap256sha256
+    @Flag(help: "Make a key-signing key (SEP flag, DNSKEY flags 257).") var ksk = false
+    @Option(help: "The key directory.") var dir = "keys"
+
+    func run() throws {
+        let tag = try KeyStore.generate(
+            zone: try DNSName(text: origin), algorithm: algorithm.dnssec, ksk: ksk, in: dir)
+        print(tag)
+    }
+}

@@ -1,0 +1,36 @@
+import DNSSEC
+import DNSWire
+import Testing
+
+/// The NSEC3 hash against RFC 5155 Appendix A (salt aabbccdd, 12 iterations), and the ±1
+/// arithmetic narrow mode relies on.
+@Suite struct NSEC3HashTests {
+    @Test(arguments: [
+        ("example.", "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom"),
+        ("a.example.", "35mthgpgcu1qg68fab165klnsnk3dpvl"),
+        ("ai.example.", "gjeqe526plbf1g8mklp59enfd789njgi"),
+        ("*.w.example.", "r53bq7cc2uvmubfu5ocmm6pers9tk9en"),
+    ])
+    func rfc5155Vectors(name: String, expected: String) throws {
+        let hasher = NSEC3Hasher(iterations: 12, salt: [0xAA, 0xBB, 0xCC, 0xDD])
+        #expect(Base32Hex.encode(hasher.hash(try DNSName(text: name))) == expected)
+        // Case does not matter.
+        #expect(Base32Hex.encode(hasher.hash(try DNSName(text: name.uppercased()))) == expected)
+    }
+
+    @Test func successorAndPredecessorCarry() {
+        let zero = NSEC3Hash([UInt8](repeating: 0, count: 20))
+        let ones = NSEC3Hash([UInt8](repeating: 0xFF, count: 20))
+        #expect(zero.predecessor() == ones)
+        #expect(ones.successor() == zero)
+        var bytes = [UInt8](repeating: 0, count: 20)
+        bytes[15] = 0xFF
+        bytes[16...] = [0xFF, 0xFF, 0xFF, 0xFF]
+        var carried = [UInt8](repeating: 0, count: 20)
+        carried[14] = 1
+        #expect(NSEC3Hash(bytes).successor() == NSEC3Hash(carried))
+        #expect(NSEC3Hash(carried).predecessor() == NSEC3Hash(bytes))
+        #expect(NSEC3Hash(bytes) < NSEC3Hash(carried))
+        #expect(NSEC3Hash(bytes).bytes == bytes)
+    }
+}
