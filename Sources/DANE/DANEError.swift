@@ -14,6 +14,8 @@ public enum DANEError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupportedParameters(String)
     /// The TLSA owner name (`_PORT._PROTO.HOST`) is not a valid domain name.
     case invalidOwner(String, reason: String)
+    /// The certificate watcher could not start (no file descriptors left).
+    case watcherFailed(String)
 
     /// The file the error is about, if any.
     public var path: String? {
@@ -21,7 +23,7 @@ public enum DANEError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unreadableFile(let path, _), .noCertificate(let path), .malformedCertificate(let path, _),
             .issuerNotFound(let path, _):
             path
-        case .unsupportedParameters, .invalidOwner: nil
+        case .unsupportedParameters, .invalidOwner, .watcherFailed: nil
         }
     }
 
@@ -34,6 +36,7 @@ public enum DANEError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(path): the chain lacks the leaf's issuer (\(issuer)), needed for a DANE-TA/PKIX-TA record"
         case .unsupportedParameters(let message): "unsupported TLSA parameters: \(message)"
         case .invalidOwner(let owner, let reason): "invalid TLSA owner \(owner): \(reason)"
+        case .watcherFailed(let reason): "cannot watch certificate files: \(reason)"
         }
     }
 }
