@@ -22,7 +22,9 @@ public final class CertificateWatcher: Sendable {
     public struct Options: Sendable {
         /// How long notifications must be quiet before a change is reported.
         public var debounce: Duration
-        /// How often file identities are compared even without inotify events (at most 5 s).
+        /// How often file identities are compared even without inotify events. The initializer
+        /// caps it at 5 s; setting the property directly is not capped (tests use that to check
+        /// inotify alone).
         public var pollInterval: Duration
         /// Off: poll only.
         public var useInotify: Bool
