@@ -35,6 +35,11 @@ public struct AssociationParameters: Hashable, Sendable, CustomStringConvertible
         case sha512 = 2
     }
 
+    /// "3 1 1": the end-entity's public key, SHA-256 — the usual choice for SMTP (RFC 7672
+    /// §3.1.1), and it survives certificate renewals that keep the key.
+    public static let endEntityKeySHA256 = AssociationParameters(
+        usage: .daneEE, selector: .subjectPublicKeyInfo, matching: .sha256)
+
     public var usage: Usage
     public var selector: Selector
     public var matching: Matching

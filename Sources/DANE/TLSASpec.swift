@@ -17,8 +17,7 @@ public struct TLSASpec: Hashable, Sendable {
 
     public init(
         service: TLSAService, certificates: [String],
-        parameters: [AssociationParameters] = [AssociationParameters(usage: .daneEE, selector: .subjectPublicKeyInfo,
-            matching: .sha256)]
+        parameters: [AssociationParameters] = [.endEntityKeySHA256]
     ) {
         self.service = service
         self.certificates = certificates

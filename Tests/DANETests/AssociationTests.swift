@@ -67,7 +67,8 @@ import Testing
     @Test func selfSignedIsItsOwnTrustAnchor() throws {
         let fixtures = try CertificateFixtures.get()
         let chain = try CertificateChain(contentsOfFile: fixtures.path("self.pem"))
-        let tlsa = try chain.association(AssociationParameters(usage: .daneTA, selector: .fullCertificate, matching: .sha256))
+        let tlsa = try chain.association(
+            AssociationParameters(usage: .daneTA, selector: .fullCertificate, matching: .sha256))
         #expect(tlsa.data == (try fixtures.expectedData(certificate: "self", selector: 0, matching: 1)))
     }
 

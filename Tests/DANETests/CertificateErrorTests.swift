@@ -6,7 +6,8 @@ import Testing
 /// Every failure names the file and says why, so the server can log it and keep the previous
 /// records.
 @Suite struct CertificateErrorTests {
-    private static let daneTA = AssociationParameters(usage: .daneTA, selector: .subjectPublicKeyInfo, matching: .sha256)
+    private static let daneTA = AssociationParameters(
+        usage: .daneTA, selector: .subjectPublicKeyInfo, matching: .sha256)
 
     @Test func leafWithoutIssuerInFile() throws {
         let fixtures = try CertificateFixtures.get()
@@ -66,7 +67,8 @@ import Testing
         let fixtures = try CertificateFixtures.get()
         var text = String(decoding: Subprocess.readFile(fixtures.leaf("ed25519")), as: UTF8.self)
         let lines = text.split(separator: "\n")
-        text = ([lines[0]] + lines[1..<(lines.count - 1)].map { "\($0.dropLast(7))!!" } + [lines.last!])
+        text =
+            ([lines[0]] + lines[1..<(lines.count - 1)].map { "\($0.dropLast(7))!!" } + [lines.last!])
             .joined(separator: "\n") + "\n"
         let file = fixtures.path("damaged.pem")
         try CertificateFixtures.write(file, text)

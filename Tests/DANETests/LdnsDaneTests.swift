@@ -33,8 +33,10 @@ import Testing
     @Test func builtBinary() throws {
         let fixtures = try CertificateFixtures.get()
         let sigil = try #require(Self.sigilBinary(), "no sigil executable next to the test bundle")
-        let printed = try Subprocess.check(sigil, ["tlsa", "--cert", fixtures.chain("ed25519"), "--host", "mail.example.com"])
-        let ldns = try Subprocess.check("ldns-dane", ["-n", "-c", fixtures.chain("ed25519"), "create", "mail.example.com", "25"])
+        let printed = try Subprocess.check(
+            sigil, ["tlsa", "--cert", fixtures.chain("ed25519"), "--host", "mail.example.com"])
+        let ldns = try Subprocess.check(
+            "ldns-dane", ["-n", "-c", fixtures.chain("ed25519"), "create", "mail.example.com", "25"])
         #expect(try Self.parse(printed).tlsa == Self.parse(ldns).tlsa)
         #expect(printed.hasPrefix("_25._tcp.mail.example.com. 3600 IN TLSA 3 1 1 "))
 

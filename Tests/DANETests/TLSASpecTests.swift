@@ -5,8 +5,10 @@ import Testing
 
 @Suite struct TLSASpecTests {
     private let origin = try! DNSName(text: "example.com.")
-    private static let eeSPKI = AssociationParameters(usage: .daneEE, selector: .subjectPublicKeyInfo, matching: .sha256)
-    private static let taSPKI = AssociationParameters(usage: .daneTA, selector: .subjectPublicKeyInfo, matching: .sha256)
+    private static let eeSPKI = AssociationParameters(
+        usage: .daneEE, selector: .subjectPublicKeyInfo, matching: .sha256)
+    private static let taSPKI = AssociationParameters(
+        usage: .daneTA, selector: .subjectPublicKeyInfo, matching: .sha256)
 
     @Test func ownerNames() throws {
         #expect(try TLSAService(host: "mail").owner(origin: origin).text == "_25._tcp.mail.example.com.")

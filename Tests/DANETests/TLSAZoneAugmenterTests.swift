@@ -32,7 +32,9 @@ import Testing
     }
 
     @Test func replacesTLSAAtGeneratedOwnersOnly() {
-        let generated = [tlsa("_25._tcp.mail", 9, ttl: 300), tlsa("_25._tcp.mail", 9, ttl: 300), tlsa("_25._tcp.mx2", 8)]
+        let generated = [
+            tlsa("_25._tcp.mail", 9, ttl: 300), tlsa("_25._tcp.mail", 9, ttl: 300), tlsa("_25._tcp.mx2", 8),
+        ]
         let outcome = TLSAZoneAugmenter.augment(zone, origin: origin, generated: generated)
         #expect(outcome.records == Array(zone[0..<4]) + [tlsa("_443._tcp.www2", 3), generated[0], generated[2]])
         #expect(outcome.warnings.count == 1)
