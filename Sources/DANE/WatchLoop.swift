@@ -4,7 +4,7 @@ import Glibc
 
 /// The body of a `CertificateWatcher`'s thread: inotify on the parent directories, a periodic
 /// identity poll, and the debouncer deciding when to report.
-struct WatchLoop: @unchecked Sendable {
+struct WatchLoop: Sendable {
     /// The events that mean a file in a directory may have new contents. Renames over the file
     /// arrive as IN_MOVED_TO, in-place rewrites as IN_CLOSE_WRITE.
     private static let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM)

@@ -54,6 +54,18 @@ import Testing
         #expect(chain.leaf.der == Subprocess.readFile(fixtures.path("leaf-\(key).der")))
     }
 
+    /// A combined file (private key, then leaf and CA, as some servers want) yields the same
+    /// records: the key block is skipped, the first certificate is the leaf.
+    @Test func combinedKeyAndChainFile() throws {
+        let fixtures = try CertificateFixtures.get()
+        let file = fixtures.path("combined-rsa.pem")
+        try CertificateFixtures.write(
+            file, Subprocess.readFile(fixtures.path("leaf-rsa.key")) + Subprocess.readFile(fixtures.chain("rsa")))
+        let combined = try CertificateChain(contentsOfFile: file)
+        let chain = try CertificateChain(contentsOfFile: fixtures.chain("rsa"))
+        #expect(combined.certificates.map(\.der) == chain.certificates.map(\.der))
+    }
+
     /// A DER certificate file works like its PEM form.
     @Test func derFile() throws {
         let fixtures = try CertificateFixtures.get()
