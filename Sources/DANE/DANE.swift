@@ -1,1 +1,0 @@
-// DANE: see docs/ARCHITECTURE.md

@@ -1,1 +1,0 @@
-// Placeholder so SwiftPM finds this test target's sources; replace with real tests.
