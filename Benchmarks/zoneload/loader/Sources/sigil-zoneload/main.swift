@@ -1,10 +1,11 @@
+import DNSWire
+import DNSZone
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import DNSWire
-import DNSZone
 
 /// `sigil-zoneload ZONEFILE ORIGIN`: parses and builds the zone, then prints one line of counts
 /// and the time each phase took to standard error. The process's own wall time and peak RSS are
@@ -34,23 +35,46 @@ do {
     exit(2)
 }
 
-let start = seconds()
-let parsed = ZoneFileParser.parse(file: arguments[1], origin: origin)
-let parsedAt = seconds()
-guard parsed.isValid else {
-    report("\(parsed)")
-    exit(1)
+/// VmHWM (peak resident set) so far, in MiB, from /proc/self/status; 0 where there is no /proc.
+func peakMiB() -> Int {
+    guard let file = fopen("/proc/self/status", "r") else { return 0 }
+    defer { fclose(file) }
+    var line = [CChar](repeating: 0, count: 256)
+    while fgets(&line, Int32(line.count), file) != nil {
+        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if text.hasPrefix("VmHWM:") {
+            return (Int(text.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
+        }
+    }
+    return 0
 }
-let zone: Zone
-do {
-    zone = try Zone.build(origin: origin, records: parsed.records).zone
-} catch {
-    report("\(error)")
-    exit(1)
+
+/// Parses and builds as a server would, letting go of the parsed records as `Zone.build` takes
+/// them (it consumes the array and frees it once grouped).
+func load(_ path: String, origin: DNSName) -> (Zone, records: Int, parse: Double, build: Double) {
+    let start = seconds()
+    var parsed = ZoneFileParser.parse(file: path, origin: origin)
+    let parsedAt = seconds()
+    report("after parsing: peak \(peakMiB()) MiB")
+    guard parsed.isValid else {
+        report("\(parsed)")
+        exit(1)
+    }
+    let records = parsed.records
+    parsed.records = []
+    let count = records.count
+    do {
+        let zone = try Zone.build(origin: origin, records: consume records).zone
+        return (zone, count, parsedAt - start, seconds() - parsedAt)
+    } catch {
+        report("\(error)")
+        exit(1)
+    }
 }
-let builtAt = seconds()
-// The records array is a global: it stays alive (as the zone does), so no time is spent freeing
-// it before exit, as neither knotd nor nsd frees its zone before it is measured.
+
+// The zone is a global: it stays alive to the end, so no time is spent freeing it before exit,
+// as neither knotd nor nsd frees its zone before it is measured.
+let (zone, records, parseTime, buildTime) = load(arguments[1], origin: origin)
 report(
-    "\(parsed.records.count) records, \(zone.nodes.count) nodes, \(zone.rrsets.count) RRsets; "
-        + "parse \(Int((parsedAt - start) * 1000)) ms, build \(Int((builtAt - parsedAt) * 1000)) ms")
+    "\(records) records, \(zone.nodes.count) nodes, \(zone.rrsets.count) RRsets; "
+        + "parse \(Int(parseTime * 1000)) ms, build \(Int(buildTime * 1000)) ms; peak \(peakMiB()) MiB")
