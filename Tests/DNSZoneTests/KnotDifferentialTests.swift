@@ -8,7 +8,7 @@ import Testing
 /// `Tests/Peers/knot-answers.py`) and by the answer logic here must give the same rcode, AA flag,
 /// answer section and authority section for every query. Records are compared as sets; Knot's
 /// NS RRset in the authority of a positive answer would be allowed, though Knot 3 sends none.
-/// The zone text is read by the test-local `TestZoneText` until the real zone-file parser lands.
+/// The zone text is read by `ZoneFileParser`, the same text `knotd` loads.
 @Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/knotd")))
 struct KnotDifferentialTests {
     static let zones: [(origin: String, text: String)] = [

@@ -1,34 +1,20 @@
 import DNSWire
 import DNSZone
 
-/// TEMPORARY: a minimal presentation-format reader for test zones, one record per line as
-/// `owner TTL [IN] TYPE rdata...` (`@` is the origin, relative owners are completed with it, `;`
-/// starts a comment outside quotes). It stands in until the real zone-file parser is merged;
-/// replace its uses with that parser then.
+/// Test zones written as zone-file text, read by the real `ZoneFileParser` so the answer and
+/// build tests see exactly the records a server would load from the same file.
 enum TestZoneText {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
-    static func records(_ text: String, origin: DNSName) throws -> [ResourceRecord] {
-        var records: [ResourceRecord] = []
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            var fields = TextField.split(String(rawLine))
-            if let comment = fields.firstIndex(where: { !$0.isQuoted && $0.text.hasPrefix(";") }) {
-                fields.removeSubrange(comment...)
-            }
-            guard fields.count >= 3 else { continue }
-            let owner = fields[0].text == "@" ? origin : try DNSName(text: fields[0].text, origin: origin)
-            guard let ttl = TTL.parse(fields[1].text) else { throw Failure(description: "bad TTL in \(rawLine)") }
-            var typeAt = 2
-            if fields[typeAt].text.uppercased() == "IN" { typeAt += 1 }
-            guard let type = RRType(text: fields[typeAt].text) else {
-                throw Failure(description: "bad type in \(rawLine)")
-            }
-            let data = try RData(type: type, fields: Array(fields[(typeAt + 1)...]), origin: origin)
-            records.append(ResourceRecord(name: owner, ttl: ttl, data: data))
-        }
-        return records
+    /// The records of `text` read as the zone file "test.zone" with `origin` as its origin (nil:
+    /// the text sets `$ORIGIN`, and the parser does not check that the SOA is at it). Any error
+    /// fails the test (the thrown error carries every diagnostic); warnings are allowed.
+    static func records(_ text: String, origin: DNSName?) throws -> [ResourceRecord] {
+        let result = ZoneFileParser.parse(text: text, fileName: "test.zone", origin: origin)
+        guard result.isValid else { throw Failure(description: "test zone does not parse:\n\(result)") }
+        return result.records
     }
 
     static func zone(_ text: String, origin: String) throws -> Zone {

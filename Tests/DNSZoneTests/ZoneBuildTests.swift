@@ -15,8 +15,12 @@ import Testing
         try Zone.build(origin: Self.origin, records: TestZoneText.records(text, origin: Self.origin))
     }
 
-    func failure(_ text: String) throws -> ZoneError? {
-        let records = try TestZoneText.records(text, origin: Self.origin)
+    /// `extra` is parsed on its own, with no given origin, and appended: the parser itself refuses
+    /// a second SOA or one away from the origin, so the build's SOA checks (which also guard zones
+    /// from transfers) need the records joined after.
+    func failure(_ text: String, plus extra: String? = nil) throws -> ZoneError? {
+        var records = try TestZoneText.records(text, origin: Self.origin)
+        if let extra { records += try TestZoneText.records("$ORIGIN example.\n" + extra, origin: nil) }
         do throws(ZoneError) {
             _ = try Zone.build(origin: Self.origin, records: records)
             return nil
@@ -26,8 +30,8 @@ import Testing
         }
     }
 
-    func errors(_ text: String) throws -> [ZoneDiagnostic.Kind] {
-        try failure(text)?.errors.map(\.kind) ?? []
+    func errors(_ text: String, plus extra: String? = nil) throws -> [ZoneDiagnostic.Kind] {
+        try failure(text, plus: extra)?.errors.map(\.kind) ?? []
     }
 
     @Test func minimalZoneBuilds() throws {
@@ -41,8 +45,8 @@ import Testing
     @Test func apexChecks() throws {
         #expect(try errors("@ 3600 NS ns1\nns1 3600 A 192.0.2.1") == [.missingSOA])
         #expect(try errors("@ 3600 SOA ns1 hostmaster 1 2 3 4 5\nns1 3600 A 192.0.2.1") == [.missingApexNS])
-        #expect(try errors(Self.base + "\n@ 3600 SOA ns2 hostmaster 2 2 3 4 5") == [.multipleSOA])
-        #expect(try errors(Self.base + "\nsub 3600 SOA ns1 hostmaster 2 2 3 4 5") == [.soaNotAtApex])
+        #expect(try errors(Self.base, plus: "@ 3600 SOA ns2 hostmaster 2 2 3 4 5") == [.multipleSOA])
+        #expect(try errors(Self.base, plus: "sub 3600 SOA ns1 hostmaster 2 2 3 4 5") == [.soaNotAtApex])
     }
 
     @Test func cnameBesideOtherDataIsAnError() throws {
