@@ -1,10 +1,10 @@
 import ArgumentParser
 
 @main
-struct Sigil: ParsableCommand {
+struct Sigil: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sigil",
         abstract: "An authoritative DNS nameserver that signs its answers online.",
-        subcommands: []
+        subcommands: [Serve.self, CheckZone.self]
     )
 }

@@ -1,0 +1,77 @@
+import DNSWire
+import DNSZone
+import Glibc
+import SigilServer
+import Testing
+
+/// The malloc counter from Benchmarks/load/malloc-count.c, present only under that LD_PRELOAD shim.
+private let mallocCount: (@convention(c) () -> UInt)? = {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sigil_malloc_count") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) () -> UInt).self)
+}()
+
+/// The whole query path — UDP worker, responder, zone lookup, encoder, EDNS, truncation — must not
+/// allocate per query once warm. Run with the shim: `SCRATCH=.build-x Benchmarks/load/udp-alloc-check.sh`
+/// runs UDPAllocationTests; for this suite use `--filter ResponderAllocationTests` the same way.
+@Suite struct ResponderAllocationTests {
+    @Test(.enabled(if: mallocCount != nil, "needs LD_PRELOAD of Benchmarks/load/malloc-count.c"))
+    func noAllocationsPerQuery() throws {
+        let store = try ResponderTests.store()
+        var configuration = TransportConfiguration()
+        configuration.udpWorkers = 1
+        configuration.tcpThreads = 1
+        let server = UDPServer(
+            addresses: [try IPEndpoint(parsing: "127.0.0.1:0")], configuration: configuration,
+            handlerFactory: ResponderFactory(store: store))
+        let endpoint = try server.start()[0]
+        defer { server.stop() }
+
+        // A mix: positive, truncated (no EDNS), positive with EDNS, NXDOMAIN, referral, REFUSED.
+        let queries: [[UInt8]] = [
+            rawQuery(id: 1, name: "www.it.test", type: 1), rawQuery(id: 2, name: "big.it.test", type: 1),
+            rawQuery(id: 3, name: "big.it.test", type: 1).withOPT(), rawQuery(id: 4, name: "nope.it.test", type: 28),
+            rawQuery(id: 5, name: "a.child.it.test", type: 1), rawQuery(id: 6, name: "example.com", type: 1),
+        ]
+        let client = try ClientSocket(udp: .v4)
+        client.setReceiveBuffer(4 << 20)
+        let packets = queries.map { query in
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: query.count, alignment: 8)
+            query.withUnsafeBytes { buffer.copyMemory(from: $0) }
+            return buffer
+        }
+        let reply = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
+        defer {
+            packets.forEach { $0.deallocate() }
+            reply.deallocate()
+        }
+        let rc = endpoint.withSockAddr { connect(client.fd, $0, $1) }
+        try #require(rc == 0)
+
+        func exchange(_ total: Int) -> Int {
+            var answered = 0
+            var sent = 0
+            while sent < total {
+                let window = min(60, total - sent)
+                for index in 0..<window {
+                    let packet = packets[index % packets.count]
+                    _ = Glibc.send(client.fd, packet.baseAddress, packet.count, 0)
+                }
+                sent += window
+                for _ in 0..<window {
+                    guard recv(client.fd, reply.baseAddress, reply.count, 0) > 0 else { break }
+                    answered += 1
+                }
+            }
+            return answered
+        }
+
+        _ = exchange(3000)
+        let total = 30_000
+        let before = mallocCount!()
+        let answered = exchange(total)
+        let allocations = mallocCount!() - before
+        print("responder allocations per query: \(Double(allocations) / Double(total)) (\(allocations) over \(total))")
+        #expect(answered == total)
+        #expect(Double(allocations) / Double(total) < 0.01)
+    }
+}
