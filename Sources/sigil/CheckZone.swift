@@ -32,7 +32,9 @@ struct CheckZone: ParsableCommand {
         let result = ZoneFileLoad(file: file, origin: originName)
         for line in result.errors + result.warnings { print(line) }
         guard let summary = result.summary else {
-            print("zone \(result.origin.text): \(result.errors.count) error\(result.errors.count == 1 ? "" : "s"), not loaded")
+            print(
+                "zone \(result.origin.text): \(result.errors.count) error\(result.errors.count == 1 ? "" : "s"), not loaded"
+            )
             throw ExitCode(1)
         }
         print(summary)

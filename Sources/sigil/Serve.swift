@@ -46,7 +46,8 @@ struct Serve: AsyncParsableCommand {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "sigil")
         do {
-            try await SigilServerRunner.run(source: ConfigSource(configPath: config, overrides: overrides), logger: logger)
+            try await SigilServerRunner.run(
+                source: ConfigSource(configPath: config, overrides: overrides), logger: logger)
         } catch let error as ConfigError {
             printError("sigil: configuration error: \(error)")
             throw ExitCode(2)

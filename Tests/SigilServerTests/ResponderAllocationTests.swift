@@ -13,7 +13,40 @@ private let mallocCount: (@convention(c) () -> UInt)? = {
 /// The whole query path — UDP worker, responder, zone lookup, encoder, EDNS, truncation — must not
 /// allocate per query once warm. Run with the shim: `SCRATCH=.build-x Benchmarks/load/udp-alloc-check.sh`
 /// runs UDPAllocationTests; for this suite use `--filter ResponderAllocationTests` the same way.
-@Suite struct ResponderAllocationTests {
+@Suite(.serialized) struct ResponderAllocationTests {
+    /// Each kind of query on its own, in process: which path allocates, if any.
+    @Test(.enabled(if: mallocCount != nil, "needs LD_PRELOAD of Benchmarks/load/malloc-count.c"))
+    func noAllocationsPerQueryKind() throws {
+        var responder = Responder(store: try ResponderTests.store())
+        let context = QueryContext(
+            peer: try IPEndpoint(parsing: "127.0.0.1:1"), listener: try IPEndpoint(parsing: "127.0.0.1:53"),
+            transport: .udp)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
+        defer { buffer.deallocate() }
+        var badVersion = rawQuery(id: 9, name: "www.it.test", type: 1).withOPT()
+        badVersion[badVersion.count - 5] = 1
+        let cases: [(String, [UInt8])] = [
+            ("positive", rawQuery(id: 1, name: "www.it.test", type: 1)),
+            ("truncated", rawQuery(id: 2, name: "big.it.test", type: 1)),
+            ("edns", rawQuery(id: 3, name: "big.it.test", type: 1).withOPT()),
+            ("nxdomain", rawQuery(id: 4, name: "nope.it.test", type: 28)),
+            ("referral", rawQuery(id: 5, name: "a.child.it.test", type: 1)),
+            ("refused", rawQuery(id: 6, name: "example.com", type: 1)),
+            ("formerr", Array(rawQuery(id: 7, name: "www.it.test", type: 1)[0..<20])),
+            ("badvers", badVersion),
+        ]
+        for (label, packet) in cases {
+            let allocations = packet.withUnsafeBytes { query in
+                for _ in 0..<100 { _ = responder.respond(to: query, context: context, into: buffer) }
+                let before = mallocCount!()
+                for _ in 0..<1000 { _ = responder.respond(to: query, context: context, into: buffer) }
+                return mallocCount!() - before
+            }
+            print("responder allocations, \(label): \(Double(allocations) / 1000) per query")
+            #expect(allocations == 0, "\(label)")
+        }
+    }
+
     @Test(.enabled(if: mallocCount != nil, "needs LD_PRELOAD of Benchmarks/load/malloc-count.c"))
     func noAllocationsPerQuery() throws {
         let store = try ResponderTests.store()

@@ -57,7 +57,8 @@ public struct Responder: DatagramHandler {
         // Decode even a non-QUERY message, to learn its question and OPT for the error response.
         query.questionEnd = Header.size
         var malformed = false
-        do {
+        // Typed, so a malformed query does not box its error in an existential (an allocation).
+        do throws(WireError) {
             try query.decode(packet)
         } catch {
             malformed = true

@@ -32,7 +32,8 @@ enum Kdig {
         else { return nil }
         let bytes = try wire(object)
         return Reply(
-            message: try Message(decoding: bytes), size: object["msgLength"] as? Int ?? bytes.count, stdout: output.stdout)
+            message: try Message(decoding: bytes), size: object["msgLength"] as? Int ?? bytes.count,
+            stdout: output.stdout)
     }
 
     /// The message kdig described, in uncompressed wire form.

@@ -22,7 +22,8 @@ enum SigilBinary {
             directory = directory.deletingLastPathComponent()
         }
         for argument in CommandLine.arguments.prefix(1) {
-            candidates.append(URL(fileURLWithPath: argument).deletingLastPathComponent().appendingPathComponent("sigil").path)
+            candidates.append(
+                URL(fileURLWithPath: argument).deletingLastPathComponent().appendingPathComponent("sigil").path)
         }
         candidates.append(packageRoot + "/.build/debug/sigil")
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
