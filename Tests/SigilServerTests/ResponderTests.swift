@@ -71,25 +71,35 @@ import Testing
     }
 
     @Test func dropsAdditionalBeforeTruncating() throws {
-        // A referral whose glue does not fit in 512 bytes: the NS RRset stays, glue goes, no TC.
+        // 12 NS (or MX) whose AAAA do not all fit in 512 bytes.
         var extra = ""
         for index in 1...12 {
-            let host = "n\(index)-" + String(repeating: "x", count: 10)
-            extra += "wide NS \(host).wide\n\(host).wide AAAA 2001:db8::\(index)\n"
+            let host = String(repeating: "x", count: 10)
+            extra += "wide NS n\(index)-\(host).wide\nn\(index)-\(host).wide AAAA 2001:db8::\(index)\n"
+            extra += "mxs MX \(index) m\(index)-\(host)\nm\(index)-\(host) AAAA 2001:db8::1:\(index)\n"
         }
         let parsed = ZoneFileParser.parse(text: integrationZone(serial: 1, extra: extra), origin: nil)
         let zone = try Zone.build(origin: parsed.origin, records: parsed.records).zone
         let store = ZoneStore(ServingZones([LoadedZone(config: ZoneConfig(origin: zone.origin, file: ""), zone: zone)]))
         var responder = Responder(store: store)
-        let bytes = try #require(try Self.respond(&responder, rawQuery(id: 6, name: "a.wide.it.test", type: 1)))
-        let reply = try Message(decoding: bytes)
-        #expect(bytes.count <= 512 && !reply.header.truncated)
-        #expect(reply.authority.count == 12)
-        #expect(reply.additional.count > 0 && reply.additional.count < 12, "the glue that fits is kept")
+
+        // A positive answer: the additional AAAA that fit are kept, no TC.
+        let mx = try #require(try Self.respond(&responder, rawQuery(id: 6, name: "mxs.it.test", type: 15)))
+        let positive = try Message(decoding: mx)
+        #expect(mx.count <= 512 && !positive.header.truncated && positive.answers.count == 12)
+        #expect(positive.additional.count > 0 && positive.additional.count < 12, "the additional data that fits")
+
+        // A referral: the glue that fits is kept, and TC is set because glue is missing (RFC 9471).
+        let bytes = try #require(try Self.respond(&responder, rawQuery(id: 7, name: "a.wide.it.test", type: 1)))
+        let referral = try Message(decoding: bytes)
+        #expect(bytes.count <= 512 && referral.header.truncated)
+        #expect(referral.authority.count == 12)
+        #expect(referral.additional.count > 0 && referral.additional.count < 12, "the glue that fits")
+
         let tcp = try Message(
             decoding: try #require(
-                try Self.respond(&responder, rawQuery(id: 7, name: "a.wide.it.test", type: 1), transport: .tcp)))
-        #expect(tcp.additional.count == 12)
+                try Self.respond(&responder, rawQuery(id: 8, name: "a.wide.it.test", type: 1), transport: .tcp)))
+        #expect(tcp.additional.count == 12 && !tcp.header.truncated)
     }
 
     @Test func errorsEchoWhatWasReadable() throws {

@@ -98,6 +98,11 @@ public struct Responder: DatagramHandler {
         var layout = encode(packet: packet)
         if writer.count > room && layout.additionalCount > 0 {
             layout = trimAdditional(packet: packet, room: room)
+            // Glue is not optional in a referral (RFC 9471 §3): with some left out, TC tells the
+            // resolver to retry over TCP. Knot does the same.
+            if writer.count <= room, case .referral = answer.kind, !answer.authoritative {
+                writer.bytes[2] |= UInt8(Header.tcBit >> 8)
+            }
         }
         if writer.count > room {
             AnswerEncoder.truncate(&writer, to: layout)

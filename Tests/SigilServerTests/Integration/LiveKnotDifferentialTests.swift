@@ -54,6 +54,44 @@ struct LiveKnotDifferentialTests {
         #expect(server.waitForExit() == 0)
     }
 
+    /// What does not fit in 512 bytes, against knotd: a positive answer whose additional data does
+    /// not all fit (kept as far as it fits, no TC), a referral whose glue does not all fit (the
+    /// glue that fits, and TC), and a referral whose NS RRset does not fit (question only, TC).
+    @Test func truncationMatchesKnot() throws {
+        var zone =
+            "$ORIGIN it.test.\n$TTL 300\n@ SOA ns1 hostmaster 1 7200 3600 1209600 60\n@ NS ns1\nns1 A 192.0.2.53\n"
+        for index in 1...12 {
+            let short = String(repeating: "x", count: 10)
+            let long = String(repeating: "y", count: 30)
+            zone += "wide NS n\(index)-\(short).wide\nn\(index)-\(short).wide AAAA 2001:db8::\(index)\n"
+            zone += "mxs MX \(index) m\(index)-\(short)\nm\(index)-\(short) AAAA 2001:db8::1:\(index)\n"
+            zone += "out NS o\(index)-\(long).out\no\(index)-\(long).out AAAA 2001:db8::2:\(index)\n"
+        }
+        let work = try TemporaryDirectory()
+        try work.write("it.zone", zone)
+        try work.write("zones.txt", "it.test. it.zone\n")
+        let queries = [("a.wide.it.test.", "A"), ("mxs.it.test.", "MX"), ("a.out.it.test.", "A")]
+        try work.write("queries.txt", queries.map { "\($0.0) \($0.1)\n" }.joined())
+        let script = try Subprocess.run("python3", [Self.peerScript, work.path])
+        try #require(script.succeeded, "knot-answers.py: \(script.stderr)")
+        var knot: [String: Message] = [:]
+        for line in script.stdout.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            guard parts.count == 3, let bytes = Base16.decode(parts[2]) else { continue }
+            knot["\(parts[0]) \(parts[1])"] = try Message(decoding: bytes)
+        }
+        let server = try SigilServerProcess(["--zone", "it.test=\(work.path)/it.zone"], in: work)
+        for (name, type) in queries {
+            let theirs = try #require(knot["\(name) \(type)"])
+            let reply = try Kdig.ask(name, type, port: server.port, options: ["+nordflag", "+noedns", "+ignore"])
+            let ours = try #require(reply, "our answer to \(name) \(type)")
+            #expect(ours.size <= 512)
+            compare(ours.message, theirs, name: name, label: "\(name) \(type) in 512 bytes")
+        }
+        #expect(knot["a.wide.it.test. A"]?.header.truncated == true, "the fixture exercises glue truncation")
+        #expect(knot["mxs.it.test. MX"]?.additional.isEmpty == false)
+    }
+
     func compare(_ ours: Message, _ theirs: Message, name: String, label: String) {
         #expect(ours.rcode == theirs.rcode, "rcode for \(label)")
         #expect(ours.header.authoritative == theirs.header.authoritative, "AA for \(label)")
