@@ -1,10 +1,12 @@
 import ArgumentParser
 
 @main
-struct Sigil: ParsableCommand {
+struct Sigil: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sigil",
         abstract: "An authoritative DNS nameserver that signs its answers online.",
-        subcommands: [SignCommand.self, KeygenCommand.self, DSCommand.self, TLSACommand.self]
+        subcommands: [
+            Serve.self, CheckZone.self, KeygenCommand.self, DSCommand.self, SignCommand.self, TLSACommand.self,
+        ]
     )
 }

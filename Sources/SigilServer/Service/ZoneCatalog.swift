@@ -1,0 +1,66 @@
+import DNSWire
+import DNSZone
+import Logging
+import Synchronization
+
+/// Loads the configured zones and publishes them to a ``ZoneStore``, keeping the last good
+/// version of each zone: a zone whose file fails to load on reload goes on serving as it was,
+/// and its errors are logged. Zones no longer configured are dropped.
+public final class ZoneCatalog: Sendable {
+    public let store: ZoneStore
+    private let served: Mutex<[LoadedZone]>
+    private let logger: Logger
+
+    public init(store: ZoneStore = ZoneStore(), logger: Logger) {
+        self.store = store
+        self.served = Mutex([])
+        self.logger = logger
+    }
+
+    /// The outcome of one ``load(_:)``.
+    public struct Report: Sendable {
+        /// Zones loaded from their files this time.
+        public var loaded: [LoadedZone] = []
+        /// Zones whose files failed and whose previous version is still served.
+        public var kept: [LoadedZone] = []
+        /// Zones that failed with no previous version: not served.
+        public var failed: [ZoneConfig] = []
+        /// Everything now served.
+        public var serving: [LoadedZone] = []
+    }
+
+    /// Loads (or reloads) `zones`, logs each zone's errors and warnings, publishes the result.
+    /// Slow work (parsing, building) happens here, off the query path.
+    @discardableResult
+    public func load(_ zones: [ZoneConfig]) -> Report {
+        let previous = served.withLock { $0 }
+        var report = Report()
+        for config in zones {
+            let result = ZoneFileLoad(file: config.file, origin: config.origin)
+            for line in result.warnings { logger.warning("\(line)") }
+            if let zone = result.zone {
+                let loaded = LoadedZone(config: config, zone: zone)
+                report.loaded.append(loaded)
+                report.serving.append(loaded)
+                continue
+            }
+            for line in result.errors { logger.error("\(line)") }
+            if let old = previous.first(where: { $0.config.origin == config.origin }) {
+                logger.error(
+                    "zone \(config.origin.text) not reloaded; still serving serial \(old.serial)",
+                    metadata: ["file": "\(config.file)"])
+                report.kept.append(old)
+                report.serving.append(old)
+            } else {
+                logger.error("zone \(config.origin.text) not loaded", metadata: ["file": "\(config.file)"])
+                report.failed.append(config)
+            }
+        }
+        served.withLock { $0 = report.serving }
+        store.publish(ServingZones(report.serving))
+        return report
+    }
+
+    /// The zones now served.
+    public var serving: [LoadedZone] { served.withLock { $0 } }
+}
