@@ -21,7 +21,7 @@ run: release
 ## Everything CI runs: lint, unit tests, integration tests against real peers.
 test: deps lint
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel --num-workers 2
+	$(SWIFT) test --skip-build --no-parallel
 
 lint:
 	$(SWIFT_FORMAT) lint --strict --recursive Package.swift Sources Tests
