@@ -111,7 +111,10 @@ struct DNSSECValidationTests {
             let message = reply.message
             #expect(message.rcode == query.rcode, "\(label): \(reply.stdout)\n\(unbound.log)")
             #expect(message.header.authenticData, "\(label) must validate: \(reply.stdout)\n\(unbound.log)")
-            #expect(message.answers.map(\.type).filter { $0 != .rrsig } == query.answer, "\(label)")
+            // Types in order, each once (a KSK and a ZSK are two DNSKEY records).
+            let types = message.answers.map(\.type).filter { $0 != .rrsig }
+            let distinct = types.enumerated().filter { $0.0 == 0 || types[$0.0 - 1] != $0.1 }.map(\.1)
+            #expect(distinct == query.answer, "\(label)")
         }
 
         // BIND's validator, on its own, asking Sigil directly.
@@ -119,8 +122,9 @@ struct DNSSECValidationTests {
         for (name, type) in [("www.val.test.", "A"), ("nope.val.test.", "A"), ("_25._tcp.mx.val.test.", "TLSA")] {
             let output = try Subprocess.run(
                 "delv", ["@127.0.0.1", "-p", "\(sigil.port)", "-a", anchor, "+root=val.test", name, type])
+            // "; fully validated", or "; negative response, fully validated"
             #expect(
-                output.stdout.contains("; fully validated") || output.stderr.contains("; fully validated"),
+                output.stdout.contains("fully validated") || output.stderr.contains("fully validated"),
                 "delv \(name) \(type) (\(algorithm), \(denial)): \(output.stdout)\(output.stderr)")
         }
 
