@@ -9,7 +9,7 @@ import Synchronization
 public final class ZoneCatalog: Sendable {
     public let store: ZoneStore
     private let served: Mutex<[LoadedZone]>
-    private let logger: Logger
+    let logger: Logger
 
     public init(store: ZoneStore = ZoneStore(), logger: Logger) {
         self.store = store
@@ -30,16 +30,16 @@ public final class ZoneCatalog: Sendable {
     }
 
     /// Loads (or reloads) `zones`, logs each zone's errors and warnings, publishes the result.
-    /// Slow work (parsing, building) happens here, off the query path.
+    /// Slow work (parsing, building, preparing the signer) happens here, off the query path.
+    /// Signed zones' keys are read from (or generated in) `keysDirectory`.
     @discardableResult
-    public func load(_ zones: [ZoneConfig]) -> Report {
+    public func load(_ zones: [ZoneConfig], keysDirectory: String = "keys") -> Report {
         let previous = served.withLock { $0 }
         var report = Report()
         for config in zones {
             let result = ZoneFileLoad(file: config.file, origin: config.origin)
             for line in result.warnings { logger.warning("\(line)") }
-            if let zone = result.zone {
-                let loaded = LoadedZone(config: config, zone: zone)
+            if let zone = result.zone, let loaded = served(config, zone, keysDirectory: keysDirectory) {
                 report.loaded.append(loaded)
                 report.serving.append(loaded)
                 continue
