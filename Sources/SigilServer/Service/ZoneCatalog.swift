@@ -10,6 +10,8 @@ public final class ZoneCatalog: Sendable {
     public let store: ZoneStore
     private let served: Mutex<[LoadedZone]>
     private let logger: Logger
+    /// Generated TLSA records and the certificate files behind them (`ZoneCatalog+TLSA.swift`).
+    let tlsa = CatalogTLSA()
 
     public init(store: ZoneStore = ZoneStore(), logger: Logger) {
         self.store = store
@@ -31,12 +33,21 @@ public final class ZoneCatalog: Sendable {
 
     /// Loads (or reloads) `zones`, logs each zone's errors and warnings, publishes the result.
     /// Slow work (parsing, building) happens here, off the query path.
+    /// With `only`, the other zones keep their served version untouched.
     @discardableResult
-    public func load(_ zones: [ZoneConfig]) -> Report {
+    public func load(_ zones: [ZoneConfig], only: Set<DNSName>? = nil) -> Report {
         let previous = served.withLock { $0 }
         var report = Report()
+        tlsa.configure(zones)
         for config in zones {
-            let result = ZoneFileLoad(file: config.file, origin: config.origin)
+            if let only, !only.contains(config.origin),
+                let old = previous.first(where: { $0.config.origin == config.origin })
+            {
+                report.serving.append(old)
+                continue
+            }
+            let prepare = tlsa.preparation(for: config, served: previous, logger: logger)
+            let result = ZoneFileLoad(file: config.file, origin: config.origin, prepare: prepare)
             for line in result.warnings { logger.warning("\(line)") }
             if let zone = result.zone {
                 let loaded = LoadedZone(config: config, zone: zone)
