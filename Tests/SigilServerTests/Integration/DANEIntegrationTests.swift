@@ -32,7 +32,6 @@ struct DANEIntegrationTests {
         """
 
     static let config = """
-        log-level: debug
         zones:
           - origin: example.test
             file: example.test.zone
@@ -104,7 +103,7 @@ struct DANEIntegrationTests {
             lab.pki.expectedCA211,
         ].sorted()
         #expect(try servedTLSA(port) == before)
-        #expect(lab.server.log.contains("TLSA records from the zone file replaced"))
+        #expect(lab.server.log.contains("1 TLSA record from the zone file replaced"))
         #expect(
             try servedTLSA(port, "_443._tcp.www.example.test") == ["3 1 1 " + String(repeating: "11", count: 32)],
             "zone-file TLSA at other owners stay")
@@ -121,7 +120,7 @@ struct DANEIntegrationTests {
             lab.pki.expectedCA211,
         ].sorted()
         #expect(renewed != before)
-        #expect(try waitForTLSA(port, renewed), "served: \(try servedTLSA(port))\n\(lab.server.log)")
+        #expect(try waitForTLSA(port, renewed), "served: \((try? servedTLSA(port)) ?? [])\n\(lab.server.log)")
         let serialAfter = try serial(port)
         #expect(serialAfter > serialBefore)
 
