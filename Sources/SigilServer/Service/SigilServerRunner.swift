@@ -46,11 +46,13 @@ public enum SigilServerRunner {
         let serving = ServingService(transport: transport, bound: bound, zones: report.serving, logger: logger)
         let reloader = ReloadService(
             signals: hangups, source: source, catalog: catalog, listen: config.listen, logger: logger)
+        let certificates = CertificateWatchService(catalog: catalog, options: .init(), logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
                     .init(service: serving),
                     .init(service: reloader, successTerminationBehavior: .ignore),
+                    .init(service: certificates, successTerminationBehavior: .ignore),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
@@ -108,7 +110,7 @@ struct ReloadService: Service {
             if config.listen != listen {
                 logger.warning("listen addresses changed; they take effect only after a restart")
             }
-            let report = catalog.load(config.zones, keysDirectory: config.keysDirectory)
+            let report = catalog.reload(config.zones, keysDirectory: config.keysDirectory)
             for zone in report.loaded {
                 let line = "zone \(zone.zone.origin.text) loaded serial \(zone.serial), \(zone.recordCount) records"
                 logger.info("\(line), \(zone.dnssecSummary)")
