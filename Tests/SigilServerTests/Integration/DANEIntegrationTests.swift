@@ -61,20 +61,7 @@ struct DANEIntegrationTests {
         try directory.write("example.test.zone", Self.zone)
         let config = try directory.write("sigil.yaml", Self.config)
         try FileManager.default.createDirectory(atPath: directory.path + "/run", withIntermediateDirectories: true)
-        // Port 0 picks a free UDP port; the TCP bind on the same number can still collide with another
-        // test's socket (the log says "Address already in use"): then start again.
-        var attempt = 0
-        let server: SigilServerProcess
-        while true {
-            do {
-                server = try SigilServerProcess(["--config", config], in: directory, workingDirectory: "run")
-                break
-            } catch let failure as Subprocess.Failure
-                where attempt < 2 && failure.description.contains("Address already in use")
-            {
-                attempt += 1
-            }
-        }
+        let server = try SigilServerProcess(["--config", config], in: directory, workingDirectory: "run")
         return Lab(directory: directory, pki: pki, server: server)
     }
 

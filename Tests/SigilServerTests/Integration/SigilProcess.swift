@@ -65,7 +65,7 @@ final class TemporaryDirectory {
 /// A running `sigil serve`. Its stderr (the log) goes to a file, read back to find the bound
 /// port and to check what it logged.
 final class SigilServerProcess {
-    let process: Process
+    private(set) var process: Process
     let logPath: String
     let directory: TemporaryDirectory
     private(set) var port: UInt16 = 0
@@ -78,27 +78,35 @@ final class SigilServerProcess {
     ) throws {
         self.directory = directory
         logPath = directory.path + "/sigil-\(UUID().uuidString).log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
         process = Process()
-        process.executableURL = URL(fileURLWithPath: try SigilBinary.require())
-        process.arguments = ["serve"] + arguments + (listen ? ["--listen", "127.0.0.1:0"] : [])
-        process.currentDirectoryURL = URL(fileURLWithPath: directory.path + (workingDirectory.map { "/" + $0 } ?? ""))
-        process.standardOutput = FileHandle(forWritingAtPath: logPath)
-        process.standardError = FileHandle(forWritingAtPath: logPath)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            if let port = servingPort() {
-                self.port = port
-                return
+        // Port 0 picks a free UDP port; the TCP bind on the same number can still collide with
+        // another test's socket ("Address already in use"): then the whole start is tried again.
+        for attempt in 1...3 {
+            FileManager.default.createFile(atPath: logPath, contents: nil)
+            process = Process()
+            process.executableURL = URL(fileURLWithPath: try SigilBinary.require())
+            process.arguments = ["serve"] + arguments + (listen ? ["--listen", "127.0.0.1:0"] : [])
+            process.currentDirectoryURL = URL(
+                fileURLWithPath: directory.path + (workingDirectory.map { "/" + $0 } ?? ""))
+            process.standardOutput = FileHandle(forWritingAtPath: logPath)
+            process.standardError = FileHandle(forWritingAtPath: logPath)
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
+                if let port = servingPort() {
+                    self.port = port
+                    return
+                }
+                guard process.isRunning else { break }
+                usleep(20_000)
             }
-            guard process.isRunning else { break }
-            usleep(20_000)
+            let log = self.log
+            stop()
+            if attempt < 3 && log.contains("Address already in use") { continue }
+            throw Subprocess.Failure("sigil serve did not start: \(log)")
         }
-        let log = self.log
-        stop()
-        throw Subprocess.Failure("sigil serve did not start: \(log)")
+        throw Subprocess.Failure("sigil serve did not start")
     }
 
     deinit { stop() }
