@@ -38,8 +38,14 @@ cp "$zone.$records" "$zone"
 
 echo "building sigil-zoneload (release)..." >&2
 scratch=${SCRATCH:-$repo/.build-zoneload-bench}
-swift build -c release --package-path "$here/loader" --scratch-path "$scratch" >&2
 loader="$scratch/release/sigil-zoneload"
+# SwiftPM reuses its build plan for a path dependency and can miss source files added to the main
+# package since (the loader then fails to link, or runs stale code): when any source is newer than
+# the loader, drop the plan so that it is made again (the compiled objects are kept).
+if [[ ! -x "$loader" ]] || [[ -n $(find "$repo/Sources" -name '*.swift' -newer "$loader" -print -quit) ]]; then
+    rm -f "$scratch/release.yaml" "$scratch/release/description.json" "$scratch/build.db"
+fi
+swift build -c release --package-path "$here/loader" --scratch-path "$scratch" >&2
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 now() { date +%s.%N; }

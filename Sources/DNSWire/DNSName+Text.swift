@@ -2,51 +2,84 @@ extension DNSName {
     /// Parses a name in presentation format (RFC 1035 §5.1): labels separated by dots, `\X` and
     /// `\DDD` escapes. A name without a trailing dot is relative and is completed with `origin`;
     /// with no origin it is an error. `@` is the zone parser's business, not this one's.
+    ///
+    /// Reads the text's bytes in place and writes the wire form, origin included, into one array
+    /// allocated at its final size: a zone file holds a name or two per record, and copying the
+    /// text and then joining the origin cost three allocations per name.
     public init(text: some StringProtocol, origin: DNSName? = nil) throws(TextError) {
-        let utf8 = Array(text.utf8)
-        guard !utf8.isEmpty else { throw TextError("expected a domain name, found nothing") }
-        if utf8 == [UInt8(ascii: ".")] {
-            self = .root
-            return
+        let parsed =
+            text.utf8.withContiguousStorageIfAvailable { DNSName.parseText($0, origin: origin) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { DNSName.parseText($0, origin: origin) }
+        switch parsed {
+        case .success(let wire): self.init(trustedWire: wire)
+        case .failure(let problem): throw problem.error(text: String(text))
         }
+    }
+
+    /// What is wrong with a name's text; the message, which quotes the text, is made only when
+    /// the error is thrown.
+    enum TextProblem: Error {
+        case empty, emptyLabel, longLabel, danglingBackslash, expectedDigits, tooLong, relativeWithoutOrigin
+        case tooLongWithOrigin
+        case notAByte(Int)
+
+        func error(text: String) -> TextError {
+            switch self {
+            case .empty: TextError("expected a domain name, found nothing")
+            case .emptyLabel: TextError("empty label in domain name \"\(text)\"")
+            case .longLabel: TextError("label longer than 63 bytes in domain name \"\(text)\"")
+            case .danglingBackslash: TextError("dangling backslash in domain name \"\(text)\"")
+            case .expectedDigits: TextError("expected three digits after \\ in domain name \"\(text)\"")
+            case .notAByte(let value): TextError("\\\(value) is not a byte in domain name \"\(text)\"")
+            case .tooLong: TextError("domain name \"\(text)\" is longer than 255 bytes")
+            case .relativeWithoutOrigin: TextError("relative domain name \"\(text)\" with no origin")
+            case .tooLongWithOrigin: TextError("domain name \"\(text)\" is longer than 255 bytes with the origin")
+            }
+        }
+    }
+
+    /// The wire form of the name written as `utf8`, completed with `origin` when relative.
+    static func parseText(_ utf8: UnsafeBufferPointer<UInt8>, origin: DNSName?) -> Result<[UInt8], TextProblem> {
+        let count = utf8.count
+        guard count > 0 else { return .failure(.empty) }
+        if count == 1 && utf8[0] == UInt8(ascii: ".") { return .success(DNSName.root.wire) }
+        // Whether the last dot ends the name (absolute) rather than being escaped: it is escaped
+        // when an odd number of backslashes precede it (`\\.` is a backslash, then the end).
+        var absolute = false
+        if utf8[count - 1] == UInt8(ascii: ".") {
+            var backslashes = 0
+            while backslashes < count - 1 && utf8[count - 2 - backslashes] == UInt8(ascii: "\\") { backslashes += 1 }
+            absolute = backslashes % 2 == 0
+        }
+        // Escapes only shrink the text, so this is an upper bound of the wire length.
+        let textEnd = absolute ? count - 1 : count
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(utf8.count + 2)  // one allocation: escapes only shrink the text
+        bytes.reserveCapacity(textEnd + 2 + (absolute ? 0 : (origin?.wire.count ?? 0)))
         bytes.append(0)  // placeholder for the first label's length
         var labelStart = 0
         var index = 0
-        var absolute = false
 
-        func closeLabel() throws(TextError) {
-            let length = bytes.count - labelStart - 1
-            guard length > 0 else { throw TextError("empty label in domain name \"\(text)\"") }
-            guard length <= DNSName.maxLabelLength else {
-                throw TextError("label longer than 63 bytes in domain name \"\(text)\"")
-            }
-            bytes[labelStart] = UInt8(length)
-        }
-
-        while index < utf8.count {
+        while index < textEnd {
             let byte = utf8[index]
             if byte == UInt8(ascii: ".") {
-                try closeLabel()
-                if index == utf8.count - 1 {
-                    absolute = true
-                } else {
-                    labelStart = bytes.count
-                    bytes.append(0)
-                }
+                let length = bytes.count - labelStart - 1
+                guard length > 0 else { return .failure(.emptyLabel) }
+                guard length <= DNSName.maxLabelLength else { return .failure(.longLabel) }
+                bytes[labelStart] = UInt8(length)
+                labelStart = bytes.count
+                bytes.append(0)
                 index += 1
                 continue
             }
             if byte == UInt8(ascii: "\\") {
                 index += 1
-                guard index < utf8.count else { throw TextError("dangling backslash in domain name \"\(text)\"") }
+                guard index < count else { return .failure(.danglingBackslash) }
                 if isDigit(utf8[index]) {
-                    guard index + 2 < utf8.count, isDigit(utf8[index + 1]), isDigit(utf8[index + 2]) else {
-                        throw TextError("expected three digits after \\ in domain name \"\(text)\"")
+                    guard index + 2 < count, isDigit(utf8[index + 1]), isDigit(utf8[index + 2]) else {
+                        return .failure(.expectedDigits)
                     }
                     let value = Int(utf8[index] - 48) * 100 + Int(utf8[index + 1] - 48) * 10 + Int(utf8[index + 2] - 48)
-                    guard value <= 255 else { throw TextError("\\\(value) is not a byte in domain name \"\(text)\"") }
+                    guard value <= 255 else { return .failure(.notAByte(value)) }
                     bytes.append(UInt8(value))
                     index += 3
                 } else {
@@ -58,21 +91,19 @@ extension DNSName {
             bytes.append(byte)
             index += 1
         }
-        if !absolute { try closeLabel() }
-        bytes.append(0)
-        guard bytes.count <= DNSName.maxWireLength else {
-            throw TextError("domain name \"\(text)\" is longer than 255 bytes")
+        let length = bytes.count - labelStart - 1
+        guard length > 0 else { return .failure(.emptyLabel) }
+        guard length <= DNSName.maxLabelLength else { return .failure(.longLabel) }
+        bytes[labelStart] = UInt8(length)
+        guard bytes.count + 1 <= DNSName.maxWireLength else { return .failure(.tooLong) }
+        if absolute {
+            bytes.append(0)
+        } else {
+            guard let origin else { return .failure(.relativeWithoutOrigin) }
+            guard bytes.count + origin.wire.count <= DNSName.maxWireLength else { return .failure(.tooLongWithOrigin) }
+            bytes.append(contentsOf: origin.wire)
         }
-        var name = DNSName(trustedWire: bytes)
-        if !absolute {
-            guard let origin else { throw TextError("relative domain name \"\(text)\" with no origin") }
-            do {
-                name = try name.appending(origin)
-            } catch {
-                throw TextError("domain name \"\(text)\" is longer than 255 bytes with the origin")
-            }
-        }
-        self = name
+        return .success(bytes)
     }
 
     /// The name in presentation format, absolute (with the trailing dot), with the escapes that make

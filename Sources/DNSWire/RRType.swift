@@ -48,8 +48,31 @@ public struct RRType: RawRepresentable, Hashable, Comparable, Sendable, CustomSt
     private static let byValue: [UInt16: String] = Dictionary(
         uniqueKeysWithValues: mnemonics.map { ($0.0.rawValue, $0.1) })
 
+    /// Mnemonics of up to eight bytes keyed by `packed`, for the lookup of every zone-file record
+    /// without making an uppercased `String`.
+    private static let byPackedName: [UInt64: RRType] = Dictionary(
+        uniqueKeysWithValues: mnemonics.compactMap { type, name in packed(name.utf8).map { ($0, type) } })
+
+    /// Up to eight ASCII bytes, uppercased, as one integer (first byte lowest); nil for longer
+    /// text, a NUL or a byte outside ASCII, which the general path handles.
+    private static func packed(_ utf8: some Collection<UInt8>) -> UInt64? {
+        var key: UInt64 = 0
+        var shift: UInt64 = 0
+        for byte in utf8 {
+            guard shift < 64, byte != 0, byte < 0x80 else { return nil }
+            let upper = byte &- 0x61 < 26 ? byte &- 0x20 : byte
+            key |= UInt64(upper) << shift
+            shift += 8
+        }
+        return key
+    }
+
     /// Parses a mnemonic (case-insensitive) or the generic `TYPEnnn` form.
     public init?(text: some StringProtocol) {
+        if let key = RRType.packed(text.utf8), let known = RRType.byPackedName[key] {
+            self = known
+            return
+        }
         let upper = text.uppercased()
         if let known = RRType.byName[upper] {
             self = known

@@ -77,7 +77,7 @@ public enum TTL {
     /// accepts them; at most 2^31 - 1 (RFC 2181 §8).
     public static func parse(_ text: some StringProtocol) -> UInt32? {
         guard !text.isEmpty else { return nil }
-        if isAllDigits(text), let plain = UInt32(text) { return plain <= Int32.max ? plain : nil }
+        if let plain = plainSeconds(text.utf8) { return plain }
         var total: UInt64 = 0
         var current: UInt64? = nil
         for char in text.lowercased().utf8 {
@@ -101,5 +101,17 @@ public enum TTL {
         }
         guard current == nil, total <= UInt64(Int32.max) else { return nil }
         return UInt32(total)
+    }
+
+    /// The common case, digits only, read without `UInt32(String)`'s generic parsing: every record
+    /// of a zone file may carry a TTL. Nil when a byte is not a digit or the value is above
+    /// 2^31 - 1, which the unit parser after it rejects too.
+    private static func plainSeconds(_ utf8: some Collection<UInt8>) -> UInt32? {
+        var value: UInt64 = 0
+        for byte in utf8 {
+            guard isDigit(byte) else { return nil }
+            value = min(value * 10 + UInt64(byte &- 48), 1 << 32)
+        }
+        return value <= UInt64(Int32.max) ? UInt32(value) : nil
     }
 }
