@@ -49,3 +49,5 @@ wait %2 2>/dev/null || true
 grep -E 'Queries (completed|lost)|per second' "$W/dnsperf.out"
 perf report -i "$W/perf.data" --no-children --percent-limit 1 --stdio -g none 2>/dev/null \
     | grep -v '^#' | grep -v '^$' | head -40
+echo "--- by object (kernel vs sigil vs the Swift runtime)"
+perf report -i "$W/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -8
