@@ -14,14 +14,15 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product sigil
 
-## Serve the bundled zones on 127.0.0.1:$(PORT).
+## Serve the bundled zones on 127.0.0.1:$(PORT), signed with the keys in keys/ (one is generated
+## on first run, and its DS logged).
 run: release
-	.build/release/sigil serve --listen 127.0.0.1:$(PORT)
+	.build/release/sigil serve --listen 127.0.0.1:$(PORT) --keys keys
 
 ## Everything CI runs: lint, unit tests, integration tests against real peers.
 test: deps lint
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel --num-workers 2
+	$(SWIFT) test --skip-build --no-parallel
 
 lint:
 	$(SWIFT_FORMAT) lint --strict --recursive Package.swift Sources Tests

@@ -62,7 +62,9 @@ let package = Package(
             name: "DNSZoneTests", dependencies: ["SigilTestSupport", "DNSWire", "DNSZone"], resources: [.copy("Zones")]),
         .testTarget(name: "DNSSECTests", dependencies: ["SigilTestSupport", "DNSWire", "DNSZone", "DNSSEC"]),
         .testTarget(name: "DANETests", dependencies: ["SigilTestSupport", "DNSWire", "DANE"]),
-        .testTarget(name: "SigilServerTests", dependencies: ["SigilTestSupport", "DNSWire", "DNSZone", "SigilServer"]),
+        .testTarget(
+            name: "SigilServerTests",
+            dependencies: ["SigilTestSupport", "DNSWire", "DNSZone", "DNSSEC", "SigilServer"]),
     ]
 )
 

@@ -104,13 +104,15 @@ final class WatchCollector: Sendable {
     var changes: [Set<String>] { seen.withLock { $0 } }
 
     /// Waits (up to `limit`) until some report after the first `after` ones contains `path`.
-    func waitFor(_ path: String, after: Int, limit: Duration = .seconds(15)) async -> Bool {
+    /// Looks once more after the deadline: on a loaded machine this task may be resumed late, and
+    /// a report that arrived meanwhile still counts.
+    func waitFor(_ path: String, after: Int, limit: Duration = .seconds(30)) async -> Bool {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             if changes.dropFirst(after).contains(where: { $0.contains(path) }) { return true }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return false
+        return changes.dropFirst(after).contains(where: { $0.contains(path) })
     }
 
     /// Waits for the stream to end.

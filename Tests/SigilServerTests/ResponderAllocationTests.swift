@@ -1,3 +1,4 @@
+import DNSSEC
 import DNSWire
 import DNSZone
 import Glibc
@@ -27,6 +28,41 @@ private let measurable = mallocCount != nil && optimized
 ///     clang -O2 -shared -fPIC -o /tmp/mc.so Benchmarks/load/malloc-count.c
 ///     LD_PRELOAD=/tmp/mc.so swift test -c release --skip-build --filter ResponderAllocationTests
 @Suite(.serialized) struct ResponderAllocationTests {
+    /// Signed answers (DO set) on a warm signature cache, in both denial modes: a positive answer
+    /// with its RRSIG, an NXDOMAIN with its NSEC3 proofs, a signed truncation, a DNSKEY query.
+    @Test(
+        .enabled(if: measurable, "needs a release build and LD_PRELOAD of Benchmarks/load/malloc-count.c"),
+        arguments: DenialMode.allCases)
+    func noAllocationsPerSignedQuery(denial: DenialMode) throws {
+        var responder = Responder(store: try ResponderSigningTests.signedStore(denial: denial))
+        let context = QueryContext(
+            peer: try IPEndpoint(parsing: "127.0.0.1:1"), listener: try IPEndpoint(parsing: "127.0.0.1:53"),
+            transport: .udp)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
+        defer { buffer.deallocate() }
+        var small = rawQuery(id: 3, name: "big.it.test", type: 1).withDO()
+        small[small.count - 8] = 0x02
+        small[small.count - 7] = 0x00
+        let cases: [(String, [UInt8])] = [
+            ("signed positive", rawQuery(id: 1, name: "www.it.test", type: 1).withDO()),
+            ("signed nxdomain", rawQuery(id: 2, name: "nope.it.test", type: 28).withDO()),
+            ("signed nodata", rawQuery(id: 2, name: "www.it.test", type: 28).withDO()),
+            ("signed truncated", small),
+            ("signed dnskey", rawQuery(id: 4, name: "it.test", type: 48).withDO()),
+            ("signed referral", rawQuery(id: 5, name: "a.child.it.test", type: 1).withDO()),
+        ]
+        for (label, packet) in cases {
+            let allocations = packet.withUnsafeBytes { query in
+                for _ in 0..<100 { _ = responder.respond(to: query, context: context, into: buffer) }
+                let before = mallocCount!()
+                for _ in 0..<1000 { _ = responder.respond(to: query, context: context, into: buffer) }
+                return mallocCount!() - before
+            }
+            print("responder allocations, \(label) (\(denial.rawValue)): \(Double(allocations) / 1000) per query")
+            #expect(allocations == 0, "\(label), \(denial.rawValue)")
+        }
+    }
+
     /// Each kind of query on its own, in process: which path allocates, if any.
     @Test(.enabled(if: measurable, "needs a release build and LD_PRELOAD of Benchmarks/load/malloc-count.c"))
     func noAllocationsPerQueryKind() throws {

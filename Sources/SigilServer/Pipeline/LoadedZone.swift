@@ -1,24 +1,49 @@
+import DNSSEC
 import DNSWire
 import DNSZone
 
 /// One zone as it is being served: the built zone, where it came from, and its signer.
 public struct LoadedZone: Sendable {
     public var config: ZoneConfig
+    /// The zone answers come from: with a signer, the signer's zone (the file's zone plus DNSKEY,
+    /// CDS, CDNSKEY and NSEC3PARAM), so the answer logic finds the apex DNSSEC records and the
+    /// signer recognises its own zone by identity.
     public var zone: Zone
     /// The SOA serial, for logs and the start-up summary.
     public var serial: UInt32
     /// Records in the built zone (duplicates collapsed, occluded data left out).
     public var recordCount: Int
-    /// DNSSEC: the online signer for this zone, or nil to serve it unsigned. Nothing sets it yet;
-    /// the DNSSEC module will, from `config.dnssec` and the keys directory.
-    public var signer: (any ZoneSigner)?
+    /// The online signer for this zone, or nil to serve it unsigned. A new one is made on every
+    /// load, so its signature cache never outlives the zone data it covers.
+    public var signer: ZoneSigner?
 
-    public init(config: ZoneConfig, zone: Zone, signer: (any ZoneSigner)? = nil) {
+    /// A zone served unsigned.
+    public init(config: ZoneConfig, zone: Zone) {
         self.config = config
         self.zone = zone
         self.serial = zone.serial
         self.recordCount = zone.recordCount
+        self.signer = nil
+    }
+
+    /// A zone served signed by `signer`: its zone is `signer.zone`.
+    public init(config: ZoneConfig, signer: ZoneSigner) {
+        self.init(config: config, zone: signer.zone)
         self.signer = signer
+    }
+
+    /// `signed (nsec3, ECDSAP256SHA256, keys 12345 KSK, 2345 ZSK)` or `unsigned`: for the start-up
+    /// summary and reload logs.
+    public var dnssecSummary: String {
+        guard let signer else { return "unsigned" }
+        let algorithms = Set(signer.keys.map(\.dnskey.algorithm)).map(\.description).sorted()
+        let keys = signer.keys.map { key in
+            let role = key.dnskey.isKeySigningKey ? "KSK" : "ZSK"
+            let offline = key.signingKey == nil ? " (no private key)" : ""
+            return "\(key.dnskey.keyTag) \(role)\(offline)"
+        }
+        let denial = signer.configuration.denial.rawValue
+        return "signed (\(denial), \(algorithms.joined(separator: "+")), keys \(keys.joined(separator: ", ")))"
     }
 }
 

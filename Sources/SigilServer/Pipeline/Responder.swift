@@ -1,3 +1,4 @@
+import DNSSEC
 import DNSWire
 import DNSZone
 
@@ -5,9 +6,9 @@ import DNSZone
 /// ``DatagramHandler``.
 ///
 /// Each transport thread owns one responder, and the responder owns everything a query needs —
-/// the decoded `Query`, the `Answer`, the `AnswerEncoder`, a 64 KiB `WireWriter` — so once
+/// the decoded `Query`, the `Answer`, the `SignedAnswerEncoder`, a 64 KiB `WireWriter` — so once
 /// warmed up a query allocates nothing: the response is built in the writer and copied into the
-/// transport's buffer.
+/// transport's buffer. Signed answers too, once the zone's signature cache holds the RRSIGs.
 ///
 /// What is answered how (as Knot and NSD do):
 /// - shorter than a header, or QR set: dropped, never answered (no reflection of responses);
@@ -23,6 +24,8 @@ import DNSZone
 /// never more than the transport's buffer); over TCP it is 65535. A response over the limit first
 /// loses additional RRsets — those that do not fit are left out, without TC, as Knot does with
 /// additional data — and if it is still too big it is cut back to the question with TC set.
+/// With DO, an RRset leaves with its RRSIGs; answer and authority (RRSIGs and NSEC3 proofs
+/// included) are never cut apart, since a partial proof cannot validate (RFC 4035 §3.1.1).
 /// Our OPT (payload size 1232, the DO bit echoed) is appended last and always fits.
 public struct Responder: DatagramHandler {
     /// The UDP payload size we advertise (the DNS Flag Day 2020 value).
@@ -37,7 +40,8 @@ public struct Responder: DatagramHandler {
     var answer = Answer()
     /// The additional RRsets of an answer being trimmed to fit.
     var spareAdditional: [AnswerRRset]
-    var encoder = AnswerEncoder()
+    /// Writes plain answers, and signed ones when DO is set and the zone has a signer.
+    var encoder = SignedAnswerEncoder()
     var writer = WireWriter(capacity: 65535)
 
     public init(store: ZoneStore) {
@@ -112,11 +116,10 @@ public struct Responder: DatagramHandler {
 
     /// Writes the response for `answer`, signed if the zone has a signer and the client set DO.
     mutating func encode(packet: UnsafeRawBufferPointer) -> AnswerEncoder.ResponseLayout {
-        // DNSSEC: the per-zone signer is consulted here, and only here.
-        if query.dnssecOK, let zone = answer.zone, let signer = zones.signer(for: zone) {
-            return signer.encodeSigned(answer, for: query, packet: packet, into: &writer)
-        }
-        return encoder.encode(answer, for: query, packet: packet, into: &writer)
+        // DNSSEC: the per-zone signer is looked up here, and only here (a scan of a few zones
+        // by identity, only for DO queries).
+        let signer = query.dnssecOK ? zones.signers.signer(for: answer.zone) : nil
+        return encoder.encode(answer, for: query, packet: packet, signer: signer, into: &writer)
     }
 
     /// Keeps the additional RRsets that fit, in order, skipping those that do not (no TC: the

@@ -48,6 +48,14 @@ public struct ConfigSource: Sendable {
                 for index in config.zones.indices where !config.zones[index].file.hasPrefix("/") {
                     config.zones[index].file = directory + "/" + config.zones[index].file
                 }
+                // Certificate paths of `tlsa:` entries too, so the server finds them from anywhere.
+                for zone in config.zones.indices {
+                    for entry in config.zones[zone].tlsa.indices {
+                        config.zones[zone].tlsa[entry].certificates = config.zones[zone].tlsa[entry].certificates.map {
+                            $0.hasPrefix("/") ? $0 : directory + "/" + $0
+                        }
+                    }
+                }
             }
         }
         try config.apply(overrides)

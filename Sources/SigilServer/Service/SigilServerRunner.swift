@@ -26,7 +26,7 @@ public enum SigilServerRunner {
         if let path = source.configPath { logger.info("configuration from \(path)") }
 
         let catalog = ZoneCatalog(logger: logger)
-        let report = catalog.load(config.zones)
+        let report = catalog.load(config.zones, keysDirectory: config.keysDirectory)
         guard !report.serving.isEmpty else { throw StartupError("no zone could be loaded; nothing to serve") }
 
         var transportConfiguration = TransportConfiguration()
@@ -46,11 +46,13 @@ public enum SigilServerRunner {
         let serving = ServingService(transport: transport, bound: bound, zones: report.serving, logger: logger)
         let reloader = ReloadService(
             signals: hangups, source: source, catalog: catalog, listen: config.listen, logger: logger)
+        let certificates = CertificateWatchService(catalog: catalog, options: .init(), logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
                     .init(service: serving),
                     .init(service: reloader, successTerminationBehavior: .ignore),
+                    .init(service: certificates, successTerminationBehavior: .ignore),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
@@ -75,7 +77,7 @@ struct ServingService: Service {
     func run() async throws {
         for zone in zones {
             logger.info(
-                "zone \(zone.zone.origin.text) serial \(zone.serial), \(zone.recordCount) records",
+                "zone \(zone.zone.origin.text) serial \(zone.serial), \(zone.recordCount) records, \(zone.dnssecSummary)",
                 metadata: ["file": "\(zone.config.file)"])
         }
         logger.info("serving on \(bound.map(\.description).joined(separator: " ")) (udp, tcp)")
@@ -108,9 +110,10 @@ struct ReloadService: Service {
             if config.listen != listen {
                 logger.warning("listen addresses changed; they take effect only after a restart")
             }
-            let report = catalog.load(config.zones)
+            let report = catalog.reload(config.zones, keysDirectory: config.keysDirectory)
             for zone in report.loaded {
-                logger.info("zone \(zone.zone.origin.text) loaded serial \(zone.serial), \(zone.recordCount) records")
+                let line = "zone \(zone.zone.origin.text) loaded serial \(zone.serial), \(zone.recordCount) records"
+                logger.info("\(line), \(zone.dnssecSummary)")
             }
             let summary =
                 "reload done: \(report.loaded.count) loaded, \(report.kept.count) kept at the previous version, "

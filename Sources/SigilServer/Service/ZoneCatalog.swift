@@ -9,7 +9,11 @@ import Synchronization
 public final class ZoneCatalog: Sendable {
     public let store: ZoneStore
     private let served: Mutex<[LoadedZone]>
-    private let logger: Logger
+    let logger: Logger
+    /// Generated TLSA records and the certificate files behind them (`ZoneCatalog+TLSA.swift`).
+    let tlsa = CatalogTLSA()
+    /// The keys directory of the last load, for rebuilds that a certificate change starts.
+    private let keysDirectoryInUse = Mutex("keys")
 
     public init(store: ZoneStore = ZoneStore(), logger: Logger) {
         self.store = store
@@ -30,16 +34,29 @@ public final class ZoneCatalog: Sendable {
     }
 
     /// Loads (or reloads) `zones`, logs each zone's errors and warnings, publishes the result.
-    /// Slow work (parsing, building) happens here, off the query path.
+    /// Slow work (parsing, building, preparing the signer) happens here, off the query path.
+    /// Signed zones' keys are read from (or generated in) `keysDirectory` (nil: the last one used).
+    /// With `only`, the other zones keep their served version untouched.
     @discardableResult
-    public func load(_ zones: [ZoneConfig]) -> Report {
+    public func load(_ zones: [ZoneConfig], keysDirectory: String? = nil, only: Set<DNSName>? = nil) -> Report {
+        let keysDirectory = keysDirectoryInUse.withLock { current in
+            if let keysDirectory { current = keysDirectory }
+            return current
+        }
         let previous = served.withLock { $0 }
         var report = Report()
+        tlsa.configure(zones)
         for config in zones {
-            let result = ZoneFileLoad(file: config.file, origin: config.origin)
+            if let only, !only.contains(config.origin),
+                let old = previous.first(where: { $0.config.origin == config.origin })
+            {
+                report.serving.append(old)
+                continue
+            }
+            let prepare = tlsa.preparation(for: config, served: previous, logger: logger)
+            let result = ZoneFileLoad(file: config.file, origin: config.origin, prepare: prepare)
             for line in result.warnings { logger.warning("\(line)") }
-            if let zone = result.zone {
-                let loaded = LoadedZone(config: config, zone: zone)
+            if let zone = result.zone, let loaded = served(config, zone, keysDirectory: keysDirectory) {
                 report.loaded.append(loaded)
                 report.serving.append(loaded)
                 continue

@@ -16,8 +16,11 @@ public struct ZoneFileLoad: Sendable {
     /// Warnings, in the same forms.
     public var warnings: [String]
 
-    /// Parses `file` and, if it has no errors, builds the zone.
-    public init(file: String, origin: DNSName?) {
+    /// Parses `file` and, if it has no errors, builds the zone. `prepare` may rewrite the parsed
+    /// records just before the build (the server adds generated TLSA records and sets the serial).
+    public init(
+        file: String, origin: DNSName?, prepare: ((DNSName, [ResourceRecord]) -> [ResourceRecord])? = nil
+    ) {
         let parsed = ZoneFileParser.parse(file: file, origin: origin)
         self.file = file
         self.origin = parsed.origin
@@ -26,7 +29,8 @@ public struct ZoneFileLoad: Sendable {
         self.zone = nil
         guard parsed.isValid else { return }
         do {
-            let built = try Zone.build(origin: parsed.origin, records: parsed.records)
+            let records = prepare?(parsed.origin, parsed.records) ?? parsed.records
+            let built = try Zone.build(origin: parsed.origin, records: records)
             self.zone = built.zone
             self.warnings += built.warnings.map { "\(file): warning: \($0.message)" }
         } catch {

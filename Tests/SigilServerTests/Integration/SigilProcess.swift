@@ -72,15 +72,17 @@ final class SigilServerProcess {
 
     /// Starts `sigil serve ARGUMENTS --listen 127.0.0.1:0` in `directory` and waits until it logs
     /// the address it serves on (port 0 lets the kernel pick a free port: no race with other
-    /// tests), then until it answers a query.
-    init(_ arguments: [String], in directory: TemporaryDirectory, listen: Bool = true) throws {
+    /// tests), then until it answers a query. `workingDirectory` is relative to `directory`.
+    init(
+        _ arguments: [String], in directory: TemporaryDirectory, listen: Bool = true, workingDirectory: String? = nil
+    ) throws {
         self.directory = directory
         logPath = directory.path + "/sigil-\(UUID().uuidString).log"
         FileManager.default.createFile(atPath: logPath, contents: nil)
         process = Process()
         process.executableURL = URL(fileURLWithPath: try SigilBinary.require())
         process.arguments = ["serve"] + arguments + (listen ? ["--listen", "127.0.0.1:0"] : [])
-        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory.path + (workingDirectory.map { "/" + $0 } ?? ""))
         process.standardOutput = FileHandle(forWritingAtPath: logPath)
         process.standardError = FileHandle(forWritingAtPath: logPath)
         process.standardInput = FileHandle.nullDevice
