@@ -3,7 +3,7 @@ SWIFT ?= swift
 PORT ?= 5353
 SWIFT_FORMAT ?= $(SWIFT) format
 
-.PHONY: deps build release run test unit integration lint format bench bench-check bench-micro fuzz fuzz-decoder fuzz-presentation clean
+.PHONY: deps build release run test unit integration lint format bench bench-check bench-micro fuzz fuzz-decoder fuzz-presentation clean bench-load
 
 deps:
 	@scripts/deps.sh
@@ -51,3 +51,7 @@ fuzz-decoder:
 
 fuzz-presentation:
 	Fuzz/run.sh presentation $${SECONDS:-600}
+
+## dnsperf side by side with Knot DNS, NSD and PowerDNS (docs/PERFORMANCE.md); 10 s per round.
+bench-load: deps
+	Benchmarks/load/run.sh 10

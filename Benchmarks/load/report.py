@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Turns run.sh's per-run results into the Markdown tables of docs/PERFORMANCE.md.
+
+Input lines: `phase label round qps lost_percent cpu_us_per_query completed`. Every figure in the
+tables is the median over rounds; ratios are taken between medians.
+"""
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+from collections import defaultdict
+
+NAMES = {
+    "sigil": ("Sigil", "plain, 1 UDP worker"),
+    "knot": ("Knot DNS", "plain, 1 UDP worker"),
+    "nsd": ("NSD", "plain, 1 server"),
+    "sigil-signed": ("Sigil", "online signing, ECDSA P-256, NSEC3"),
+    "knot-presigned": ("Knot DNS", "presigned (automatic), ECDSA P-256, NSEC3"),
+    "knot-online": ("Knot DNS", "mod-onlinesign, ECDSA P-256"),
+    "pdns": ("PowerDNS", "bind backend, live signing, ECDSA P-256, NSEC3 narrow"),
+    "sigil-narrow": ("Sigil", "online signing, ECDSA P-256, NSEC3 narrow"),
+}
+ORDER = {"plain": ["sigil", "knot", "nsd"], "signed": ["sigil-signed", "knot-presigned", "knot-online", "pdns"],
+         "cold": ["sigil-narrow", "pdns"]}
+
+
+def version(cmd):
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=5)
+        return (out.stdout + out.stderr).strip().splitlines()[0]
+    except (OSError, IndexError, subprocess.TimeoutExpired):
+        return "?"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("results")
+    parser.add_argument("--seconds", type=int)
+    parser.add_argument("--rounds", type=int)
+    parser.add_argument("--openssl", type=float)
+    parser.add_argument("--load", nargs=2)
+    args = parser.parse_args()
+
+    runs = defaultdict(list)
+    with open(args.results) as f:
+        for line in f:
+            phase, label, _round, qps, lost, cpu, done = line.split()
+            runs[(phase, label)].append((float(qps), float(lost), float(cpu), int(done)))
+    med = {}
+    for key, values in runs.items():
+        med[key] = tuple(statistics.median(v[i] for v in values) for i in range(3)) + (max(v[1] for v in values),)
+
+    cpu_model = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
+    print(f"Machine: {os.cpu_count()} CPUs (nproc), {cpu_model}, {platform.system()} {platform.release()}; "
+          f"load average (1, 5, 15 min) {args.load[0]} at the start, {args.load[1]} at the end.")
+    print(f"dnsperf: 1 thread, 4 clients, {args.seconds} s per run, {args.rounds} rounds, servers interleaved; "
+          "medians over rounds (worst lost % in brackets).")
+    print(f"Peers: {version(['knotd', '--version'])}; {version(['nsd', '-v'])}; "
+          f"{version(['pdns_server', '--version']).split('PowerDNS ', 1)[-1].split(' (C)')[0]}.")
+    print()
+
+    def table(phase, title):
+        labels = [label for label in ORDER[phase] if (phase, label) in med]
+        if not labels:
+            return
+        print(f"**{title}**")
+        print()
+        print("| Server | Mode | qps | lost % (worst) | server CPU µs/query |")
+        print("|---|---|---:|---:|---:|")
+        for label in labels:
+            qps, lost, cpu, worst = med[(phase, label)]
+            name, mode = NAMES[label]
+            print(f"| {name} | {mode} | {qps:,.0f} | {lost:.3f} ({worst:.3f}) | {cpu:.2f} |")
+        print()
+
+    def ratio(phase, a, b, index):
+        if (phase, a) not in med or (phase, b) not in med or med[(phase, b)][index] == 0:
+            return None
+        return med[(phase, a)][index] / med[(phase, b)][index]
+
+    def verdict(value, target, higher_is_better):
+        if value is None:
+            return "not measured"
+        met = value >= target if higher_is_better else value <= target
+        return "met" if met else "**not met**"
+
+    table("plain", "Plain (no DNSSEC, query mix without DO)")
+    table("signed", "Signed (query mix with DO; warm: the mix repeats)")
+    table("cold", "Cold signing (unique NXDOMAIN names with DO, each needing a fresh NSEC3 signature)")
+
+    rows = [
+        ("Sigil / Knot CPU per query (plain)", ratio("plain", "sigil", "knot", 2), "≤ 0.8", 0.8, False),
+        ("Sigil / NSD CPU per query (plain)", ratio("plain", "sigil", "nsd", 2), "≤ 0.8", 0.8, False),
+        ("Sigil / Knot qps (plain)", ratio("plain", "sigil", "knot", 0), "≥ 1.2", 1.2, True),
+        ("Sigil / NSD qps (plain)", ratio("plain", "sigil", "nsd", 0), "≥ 1.2", 1.2, True),
+        ("Sigil signed / Knot presigned CPU per query", ratio("signed", "sigil-signed", "knot-presigned", 2),
+         "≤ 1.0 (aim 0.8)", 1.0, False),
+        ("Sigil signed / Knot mod-onlinesign qps", ratio("signed", "sigil-signed", "knot-online", 0), "≥ 10",
+         10, True),
+        ("Sigil signed / PowerDNS qps", ratio("signed", "sigil-signed", "pdns", 0), "≥ 1.5", 1.5, True),
+    ]
+    cold = med.get(("cold", "sigil-narrow"))
+    if cold:
+        sigs = cold[0]
+        sigs_per_cpu_s = 1e6 / cold[2] if cold[2] else 0
+        rows.append(("Sigil cold signatures/s ÷ openssl sign/s", sigs / args.openssl if args.openssl else None,
+                     "≥ 0.8", 0.8, True))
+        rows.append(("Sigil cold signatures per CPU-second ÷ openssl sign/s",
+                     sigs_per_cpu_s / args.openssl if args.openssl else None, "(≥ 0.8)", 0.8, True))
+    print("| Ratio | Value | Target | Status |")
+    print("|---|---:|---|---|")
+    for name, value, target_text, target, higher in rows:
+        shown = "–" if value is None else f"{value:.2f}"
+        print(f"| {name} | {shown} | {target_text} | {verdict(value, target, higher)} |")
+    lost_any = [k for k, v in med.items() if v[3] > 0 and k[1].startswith("sigil")]
+    print()
+    print(f"Nothing lost (Sigil, every run): {'**not met**: ' + ', '.join('/'.join(k) for k in lost_any) if lost_any else 'met'}.")
+    if cold:
+        print(f"Cold signing: one fresh signature per answer (the next closer name's NSEC3; the closest "
+              f"encloser's and the wildcard's repeat), so signatures/s ≈ qps = {cold[0]:,.0f}; "
+              f"per CPU-second of the server {1e6 / cold[2]:,.0f}" if cold[2] else "")
+        print(f"`openssl speed -seconds 3 ecdsap256`, one core: {args.openssl:,.0f} sign/s.")
+    elif args.openssl:
+        print(f"`openssl speed -seconds 3 ecdsap256`, one core: {args.openssl:,.0f} sign/s "
+              "(Sigil cold signing not measured: it does not sign yet).")
+
+
+if __name__ == "__main__":
+    main()
