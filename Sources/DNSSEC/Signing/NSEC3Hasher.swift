@@ -1,11 +1,13 @@
+import COpenSSL
 import DNSWire
 
 /// The NSEC3 owner-name hash of RFC 5155 §5: IH(salt, x, 0) = H(x ‖ salt),
 /// IH(salt, x, k) = H(IH(salt, x, k−1) ‖ salt), with x the canonical (lowercased) wire name and H
 /// SHA-1, the only hash algorithm defined.
 ///
-/// One hasher keeps one digest context and one name buffer, so hashing allocates nothing; like
-/// `DigestContext` it is for one thread at a time (a worker owns one).
+/// One hasher keeps one name buffer and hashes with a stack SHA-1 context (not `DigestContext`:
+/// OpenSSL 3.0 re-allocates an EVP context on every init), so hashing allocates nothing. It is for
+/// one thread at a time (a worker owns one).
 public final class NSEC3Hasher {
     public static let hashLength = 20
     /// The NSEC3 hash algorithm number for SHA-1.
@@ -13,7 +15,6 @@ public final class NSEC3Hasher {
 
     public let iterations: UInt16
     public let salt: [UInt8]
-    private let context = DigestContext(.sha1)
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: DNSName.maxWireLength, alignment: 8)
 
     public init(iterations: UInt16 = 0, salt: [UInt8] = []) {
@@ -40,14 +41,15 @@ public final class NSEC3Hasher {
             let byte = name[index]
             buffer[index] = byte &- 0x41 < 26 ? byte | 0x20 : byte
         }
-        context.update(UnsafeRawBufferPointer(rebasing: buffer[..<name.count]))
-        context.update(saltBytes)
-        context.finalize(into: output)
-        let digest = UnsafeRawBufferPointer(rebasing: output[..<Self.hashLength])
+        sigil_sha1_concat(buffer.baseAddress, name.count, saltBytes.baseAddress, saltBytes.count, output.baseAddress)
+        // Each iteration hashes the previous digest, copied out first since output is overwritten.
+        var previous: (UInt64, UInt64, UInt64) = (0, 0, 0)
         for _ in 0..<iterations {
-            context.update(digest)
-            context.update(saltBytes)
-            context.finalize(into: output)
+            withUnsafeMutableBytes(of: &previous) { digest in
+                digest.copyMemory(from: UnsafeRawBufferPointer(rebasing: output[..<Self.hashLength]))
+                sigil_sha1_concat(
+                    digest.baseAddress, Self.hashLength, saltBytes.baseAddress, saltBytes.count, output.baseAddress)
+            }
         }
     }
 

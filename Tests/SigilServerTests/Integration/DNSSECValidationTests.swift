@@ -210,7 +210,7 @@ final class UnboundProcess {
               stub-addr: 127.0.0.1@\(stubPort)
 
             """)
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process = Process()
         process.executableURL = URL(fileURLWithPath: Subprocess.find("unbound")!)
         process.arguments = ["-d", "-c", config]

@@ -82,7 +82,7 @@ final class SigilServerProcess {
         // Port 0 picks a free UDP port; the TCP bind on the same number can still collide with
         // another test's socket ("Address already in use"): then the whole start is tried again.
         for attempt in 1...3 {
-            FileManager.default.createFile(atPath: logPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
             process = Process()
             process.executableURL = URL(fileURLWithPath: try SigilBinary.require())
             process.arguments = ["serve"] + arguments + (listen ? ["--listen", "127.0.0.1:0"] : [])
