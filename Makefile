@@ -3,7 +3,7 @@ SWIFT ?= swift
 PORT ?= 5353
 SWIFT_FORMAT ?= $(SWIFT) format
 
-.PHONY: deps build release run test unit integration lint format bench bench-check bench-micro fuzz fuzz-decoder fuzz-presentation clean bench-load
+.PHONY: deps build release run test unit integration lint format bench bench-check bench-micro fuzz fuzz-decoder fuzz-presentation clean bench-load alloc-check
 
 deps:
 	@scripts/deps.sh
@@ -55,3 +55,7 @@ fuzz-presentation:
 ## dnsperf side by side with Knot DNS, NSD and PowerDNS (docs/PERFORMANCE.md); 10 s per round.
 bench-load: deps
 	Benchmarks/load/run.sh 10
+
+## Heap allocations per query in steady state (release build, malloc-counting shim).
+alloc-check: deps
+	Benchmarks/load/udp-alloc-check.sh
