@@ -76,16 +76,19 @@ public struct WireReader {
                 guard position + 1 + length <= bytes.count else { throw .truncated(at: position) }
                 written += 1 + length
                 guard written <= DNSName.maxWireLength else { throw .nameTooLong(at: offset) }
-                out.append(UInt8(length))
                 if length == 0 {
+                    out.append(0)
                     offset = resumeAt >= 0 ? resumeAt : position + 1
                     return
                 }
+                // The length byte and the label in one copy (bounds checked above), then lowercased
+                // in place.
+                let start = out.count
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[position..<(position + 1 + length)]))
                 if lowercase {
-                    for index in (position + 1)...(position + length) { out.append(DNSName.lower(bytes[index])) }
-                } else {
-                    let label = bytes[(position + 1)...(position + length)]
-                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: label))
+                    out.withUnsafeMutableBufferPointer { buffer in
+                        for index in (start + 1)..<buffer.count { buffer[index] = DNSName.lower(buffer[index]) }
+                    }
                 }
                 position += 1 + length
             case 0xC0:

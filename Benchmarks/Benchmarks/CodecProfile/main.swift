@@ -1,7 +1,7 @@
 import CodecWorkloads
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Runs one codec workload a given number of times, for instruction counts that a shared, noisy

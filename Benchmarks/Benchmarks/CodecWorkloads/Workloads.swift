@@ -79,7 +79,8 @@ public struct ServerEncodeWorkload: CodecWorkload {
         var records = message.answers + message.authority
         // The apex records a zone needs to load, where the packet does not carry them.
         let soa = "ns1.example.test. hostmaster.example.test. 2024010101 7200 900 1209600 300"
-        for (type, text) in [(RRType.soa, soa), (.ns, "ns1.example.test.")] where !records.contains(where: {
+        for (type, text) in [(RRType.soa, soa), (.ns, "ns1.example.test.")]
+        where !records.contains(where: {
             $0.type == type
         }) {
             let data = try RData(type: type, fields: TextField.split(text), origin: origin)
