@@ -12,20 +12,21 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        /// The workloads and packets, shared by the two executables below.
+        /// The workloads and packets, shared by the two executables below. Only `CodecBenchmarks` sits
+        /// in `Benchmarks/`: the plugin takes every executable target there for a benchmark.
         .target(
             name: "CodecWorkloads",
             dependencies: [
                 .product(name: "DNSWire", package: "Sigil"),
                 .product(name: "DNSZone", package: "Sigil"),
             ],
-            path: "Benchmarks/CodecWorkloads"
+            path: "Sources/CodecWorkloads"
         ),
         /// Instruction counts under callgrind (`run-callgrind.sh`): stable where wall clock is not.
         .executableTarget(
             name: "CodecProfile",
             dependencies: ["CodecWorkloads"],
-            path: "Benchmarks/CodecProfile"
+            path: "Sources/CodecProfile"
         ),
         .executableTarget(
             name: "CodecBenchmarks",

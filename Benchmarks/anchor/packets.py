@@ -3,7 +3,7 @@
 
     python3 Benchmarks/anchor/packets.py
 
-writes Benchmarks/Benchmarks/CodecWorkloads/Packets.swift, so the Swift benchmarks and
+writes Benchmarks/Sources/CodecWorkloads/Packets.swift, so the Swift benchmarks and
 dnspython_bench.py measure the very same bytes:
 
 - query: `www.example.test. IN A`, EDNS with DO, payload 1232 (what a validating resolver sends);
@@ -22,7 +22,7 @@ import dns.rcode
 import dns.rrset
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SWIFT = os.path.join(HERE, "..", "Benchmarks", "CodecWorkloads", "Packets.swift")
+SWIFT = os.path.join(HERE, "..", "Sources", "CodecWorkloads", "Packets.swift")
 
 ZONE = "example.test."
 # Base32hex SHA-1 labels of the shape NSEC3 owners have (the values need not be real hashes here).

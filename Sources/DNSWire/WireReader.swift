@@ -83,11 +83,21 @@ public struct WireReader {
                 }
                 // The length byte and the label in one copy (bounds checked above), then lowercased
                 // in place.
-                let start = out.count
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[position..<(position + 1 + length)]))
-                if lowercase {
-                    out.withUnsafeMutableBufferPointer { buffer in
-                        for index in (start + 1)..<buffer.count { buffer[index] = DNSName.lower(buffer[index]) }
+                let source = bytes.baseAddress! + position
+                if out.capacity - out.count < 1 + length {
+                    out.reserveCapacity(Swift.max(2 * out.capacity, out.count + 1 + length))
+                }
+                out.append(addingCapacity: 1 + length) { span in
+                    span.withUnsafeMutableBufferPointer { buffer, initialized in
+                        let target = UnsafeMutableRawPointer(buffer.baseAddress!)
+                        target.copyMemory(from: source, byteCount: 1 + length)
+                        if lowercase {
+                            for index in 1...length {
+                                let byte = target.load(fromByteOffset: index, as: UInt8.self)
+                                target.storeBytes(of: DNSName.lower(byte), toByteOffset: index, as: UInt8.self)
+                            }
+                        }
+                        initialized = 1 + length
                     }
                 }
                 position += 1 + length
