@@ -16,19 +16,19 @@ public struct WireReader {
     @inlinable public var remaining: Int { bytes.count - offset }
     @inlinable public var isAtEnd: Bool { offset >= bytes.count }
 
-    @inlinable public mutating func readUInt8() throws(WireError) -> UInt8 {
+    @inlinable @inline(__always) public mutating func readUInt8() throws(WireError) -> UInt8 {
         guard offset < bytes.count else { throw .truncated(at: offset) }
         defer { offset += 1 }
         return bytes[offset]
     }
 
-    @inlinable public mutating func readUInt16() throws(WireError) -> UInt16 {
+    @inlinable @inline(__always) public mutating func readUInt16() throws(WireError) -> UInt16 {
         guard offset + 2 <= bytes.count else { throw .truncated(at: offset) }
         defer { offset += 2 }
         return UInt16(bytes[offset]) << 8 | UInt16(bytes[offset + 1])
     }
 
-    @inlinable public mutating func readUInt32() throws(WireError) -> UInt32 {
+    @inlinable @inline(__always) public mutating func readUInt32() throws(WireError) -> UInt32 {
         guard offset + 4 <= bytes.count else { throw .truncated(at: offset) }
         defer { offset += 4 }
         return UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8
@@ -43,7 +43,7 @@ public struct WireReader {
     }
 
     /// Skips `count` bytes.
-    @inlinable public mutating func skip(_ count: Int) throws(WireError) {
+    @inlinable @inline(__always) public mutating func skip(_ count: Int) throws(WireError) {
         guard count >= 0, offset + count <= bytes.count else { throw .truncated(at: offset) }
         offset += count
     }

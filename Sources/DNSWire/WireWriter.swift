@@ -95,11 +95,11 @@ public struct WireWriter {
 
     @inlinable public mutating func writeUInt8(_ value: UInt8) { bytes.append(value) }
 
-    @inlinable public mutating func writeUInt16(_ value: UInt16) {
+    @inlinable @inline(__always) public mutating func writeUInt16(_ value: UInt16) {
         appendRaw(count: 2) { $0.storeBytes(of: value.bigEndian, as: UInt16.self) }
     }
 
-    @inlinable public mutating func writeUInt32(_ value: UInt32) {
+    @inlinable @inline(__always) public mutating func writeUInt32(_ value: UInt32) {
         appendRaw(count: 4) { $0.storeBytes(of: value.bigEndian, as: UInt32.self) }
     }
 
