@@ -16,19 +16,19 @@ public struct WireReader {
     @inlinable public var remaining: Int { bytes.count - offset }
     @inlinable public var isAtEnd: Bool { offset >= bytes.count }
 
-    @inlinable public mutating func readUInt8() throws(WireError) -> UInt8 {
+    @inlinable @inline(__always) public mutating func readUInt8() throws(WireError) -> UInt8 {
         guard offset < bytes.count else { throw .truncated(at: offset) }
         defer { offset += 1 }
         return bytes[offset]
     }
 
-    @inlinable public mutating func readUInt16() throws(WireError) -> UInt16 {
+    @inlinable @inline(__always) public mutating func readUInt16() throws(WireError) -> UInt16 {
         guard offset + 2 <= bytes.count else { throw .truncated(at: offset) }
         defer { offset += 2 }
         return UInt16(bytes[offset]) << 8 | UInt16(bytes[offset + 1])
     }
 
-    @inlinable public mutating func readUInt32() throws(WireError) -> UInt32 {
+    @inlinable @inline(__always) public mutating func readUInt32() throws(WireError) -> UInt32 {
         guard offset + 4 <= bytes.count else { throw .truncated(at: offset) }
         defer { offset += 4 }
         return UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8
@@ -43,7 +43,7 @@ public struct WireReader {
     }
 
     /// Skips `count` bytes.
-    @inlinable public mutating func skip(_ count: Int) throws(WireError) {
+    @inlinable @inline(__always) public mutating func skip(_ count: Int) throws(WireError) {
         guard count >= 0, offset + count <= bytes.count else { throw .truncated(at: offset) }
         offset += count
     }
@@ -76,16 +76,29 @@ public struct WireReader {
                 guard position + 1 + length <= bytes.count else { throw .truncated(at: position) }
                 written += 1 + length
                 guard written <= DNSName.maxWireLength else { throw .nameTooLong(at: offset) }
-                out.append(UInt8(length))
                 if length == 0 {
+                    out.append(0)
                     offset = resumeAt >= 0 ? resumeAt : position + 1
                     return
                 }
-                if lowercase {
-                    for index in (position + 1)...(position + length) { out.append(DNSName.lower(bytes[index])) }
-                } else {
-                    let label = bytes[(position + 1)...(position + length)]
-                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: label))
+                // The length byte and the label in one copy (bounds checked above), then lowercased
+                // in place.
+                let source = bytes.baseAddress! + position
+                if out.capacity - out.count < 1 + length {
+                    out.reserveCapacity(Swift.max(2 * out.capacity, out.count + 1 + length))
+                }
+                out.append(addingCapacity: 1 + length) { span in
+                    span.withUnsafeMutableBufferPointer { buffer, initialized in
+                        let target = UnsafeMutableRawPointer(buffer.baseAddress!)
+                        target.copyMemory(from: source, byteCount: 1 + length)
+                        if lowercase {
+                            for index in 1...length {
+                                let byte = target.load(fromByteOffset: index, as: UInt8.self)
+                                target.storeBytes(of: DNSName.lower(byte), toByteOffset: index, as: UInt8.self)
+                            }
+                        }
+                        initialized = 1 + length
+                    }
                 }
                 position += 1 + length
             case 0xC0:

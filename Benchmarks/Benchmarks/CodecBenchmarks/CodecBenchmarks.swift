@@ -1,12 +1,17 @@
 import Benchmark
-import DNSWire
+import CodecWorkloads
 
 /// The codec's hot path: what a worker does for every query (decode it, encode the answer) and the
 /// name operations zone loading and DNSSEC ordering lean on.
 ///
 /// Each benchmark runs 1000 operations per measured iteration (`scalingFactor: .kilo`), so raw
 /// results are per 1000 operations and `--scale` shows them per operation. The packets come from
-/// dnspython (`Packets.swift`), the same bytes `anchor/dnspython_bench.py` times.
+/// dnspython (`Packets.swift`), the same bytes `anchor/dnspython_bench.py` times. The workloads
+/// live in `CodecWorkloads`, shared with `CodecProfile` (instruction counts under callgrind).
+///
+/// `Encode.*` go through `Message.encode` (the generic encoder); `ServerEncode.*` encode the same
+/// answers the way the server does, with `AnswerEncoder` over a `Zone` whose RRSIG and NSEC3 RDATA
+/// are pre-encoded, and give the same bytes.
 ///
 /// Allocation thresholds are absolute and strict: the decode and encode benchmarks must not
 /// allocate at all, and `swift package benchmark thresholds check` fails as soon as one does
@@ -26,60 +31,48 @@ let benchmarks: @Sendable () -> Void = {
     )
 
     Benchmark("Query.decode") { benchmark in
-        var query = Query()
-        Packets.query.withUnsafeBytes { packet in
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                do {
-                    try query.decode(packet)
-                } catch {
-                    fatalError("query does not decode: \(error)")
-                }
-            }
-            benchmark.stopMeasurement()
-        }
-        blackHole(query.dnssecOK)
+        var workload = try QueryDecodeWorkload()
+        measure(benchmark, &workload)
     }
 
     Benchmark("Encode.positiveSigned") { benchmark in
-        try encodeBenchmark(benchmark, Packets.positive)
+        var workload = try MessageEncodeWorkload(packet: Packets.positive)
+        measure(benchmark, &workload)
     }
 
     Benchmark("Encode.nxdomainSigned") { benchmark in
-        try encodeBenchmark(benchmark, Packets.nxdomain)
+        var workload = try MessageEncodeWorkload(packet: Packets.nxdomain)
+        measure(benchmark, &workload)
+    }
+
+    Benchmark("ServerEncode.positiveSigned") { benchmark in
+        var workload = try ServerEncodeWorkload(packet: Packets.positive)
+        measure(benchmark, &workload)
+    }
+
+    Benchmark("ServerEncode.nxdomainSigned") { benchmark in
+        var workload = try ServerEncodeWorkload(packet: Packets.nxdomain)
+        measure(benchmark, &workload)
     }
 
     Benchmark("DNSName.parse") { benchmark in
-        for _ in benchmark.scaledIterations {
-            blackHole(try DNSName(text: "www.example.test."))
-        }
+        var workload = try NameParseWorkload()
+        measure(benchmark, &workload)
     }
 
     Benchmark("DNSName.canonicalCompare") { benchmark in
-        // Equal but for the case of the right part, so every label is compared before `b` < `c` decides.
-        let left = try DNSName(text: "a.b.www.Example.TEST.")
-        let right = try DNSName(text: "a.c.www.example.test.")
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            blackHole(left < right)
-        }
-        benchmark.stopMeasurement()
+        var workload = try CanonicalCompareWorkload()
+        measure(benchmark, &workload)
     }
 }
 
-/// Encodes `packet`'s message (decoded once, outside the measurement) into a reused writer, with
-/// compression and a 1232-byte limit, as the server answers over UDP.
-///
-/// The RRSIG and NSEC3 records are whatever `Message(decoding:)` makes of them: opaque
-/// `UnknownRData` bytes until DNSWire has their types, the typed values after.
-func encodeBenchmark(_ benchmark: Benchmark, _ packet: [UInt8]) throws {
-    let message = try Message(decoding: packet)
-    var writer = WireWriter(capacity: 4096)
-    precondition(message.encode(into: &writer, limit: 1232), "the answer must fit")
+/// Times `workload.run` over the benchmark's scaled iterations, setup (done by the workload's
+/// initializer) excluded. The workload is `inout`: a copy would share its buffers with the
+/// original, and the first write inside the measurement would copy them (an allocation per sample).
+func measure<W: CodecWorkload>(_ benchmark: Benchmark, _ workload: inout W) {
+    let iterations = benchmark.scaledIterations.count
     benchmark.startMeasurement()
-    for _ in benchmark.scaledIterations {
-        message.encode(into: &writer, limit: 1232)
-    }
+    workload.run(iterations)
     benchmark.stopMeasurement()
-    blackHole(writer.count)
+    blackHole(workload.result)
 }

@@ -31,11 +31,7 @@ public struct ResourceRecord: Hashable, Sendable {
         case .uncompressed: writer.writeName(name, compress: false)
         case .canonical: writer.writeCanonicalName(name)
         }
-        writer.writeUInt16(type.rawValue)
-        writer.writeUInt16(rrClass.rawValue)
-        writer.writeUInt32(ttl)
-        let lengthAt = writer.count
-        writer.writeUInt16(0)
+        let lengthAt = writer.writeRecordHeader(type: type.rawValue, class: rrClass.rawValue, ttl: ttl)
         data.serialize(into: &writer, form: form)
         writer.patchUInt16(UInt16(writer.count - lengthAt - 2), at: lengthAt)
     }

@@ -75,9 +75,7 @@ public struct AnswerEncoder {
         writer.writeUInt16(0)
         writer.writeUInt16(0)
         let nameEnd = query.questionEnd - 4
-        scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: packet[Header.size..<nameEnd]))
-        writer.writeName(wire: scratch, compress: false)
+        writer.writeName(wire: UnsafeRawBufferPointer(rebasing: packet[Header.size..<nameEnd]), compress: false)
         writer.writeBytes(UnsafeRawBufferPointer(rebasing: packet[nameEnd..<query.questionEnd]))
         return writer.mark()
     }

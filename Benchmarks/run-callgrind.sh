@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Instructions per operation of each codec workload under callgrind: a measure that a shared, noisy
+# machine does not blur, for before/after comparisons (wall clock is `run-micro.sh`).
+#
+#   Benchmarks/run-callgrind.sh [iterations] [workload ...]
+#
+# Only `profileLoop` and its callees are counted (setup excluded). Prints a Markdown table.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here"
+iterations=${1:-20000}
+shift || true
+workloads=("$@")
+if [[ ${#workloads[@]} -eq 0 ]]; then
+    workloads=(Query.decode Encode.positiveSigned Encode.nxdomainSigned ServerEncode.positiveSigned
+        ServerEncode.nxdomainSigned DNSName.parse DNSName.canonicalCompare)
+fi
+swift build -c release --product CodecProfile >&2
+binary=$(swift build -c release --show-bin-path)/CodecProfile
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+echo "| Workload | instructions/op (callgrind, $iterations ops) |"
+echo "|---|---:|"
+for name in "${workloads[@]}"; do
+    valgrind --tool=callgrind --toggle-collect='*profileLoop*' --callgrind-out-file="$out/$name.out" \
+        "$binary" "$name" "$iterations" >/dev/null 2>"$out/$name.log"
+    total=$(awk '/^summary:/ { print $2 }' "$out/$name.out")
+    awk -v n="$name" -v t="$total" -v i="$iterations" 'BEGIN { printf "| `%s` | %.0f |\n", n, t / i }'
+done
