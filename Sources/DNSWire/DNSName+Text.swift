@@ -129,8 +129,9 @@ extension DNSName {
         if self == origin { return "@" }
         guard isSubdomain(of: origin) else { return text }
         let full = text
+        // Drop the origin's text and the dot before it (for the root: just the final dot).
         let suffix = origin.isRoot ? 0 : origin.text.utf8.count
-        return String(full.dropLast(suffix + (origin.isRoot ? 1 : 1)))
+        return String(full.dropLast(suffix + 1))
     }
 
     static func appendEscaped(_ byte: UInt8, to out: inout [UInt8]) {
@@ -142,12 +143,17 @@ extension DNSName {
         case 0x21...0x7E:
             out.append(byte)
         default:
-            out.append(UInt8(ascii: "\\"))
-            out.append(48 + byte / 100)
-            out.append(48 + (byte / 10) % 10)
-            out.append(48 + byte % 10)
+            appendDecimalEscape(byte, to: &out)
         }
     }
+}
+
+/// Appends `\DDD`, the presentation escape for a byte that is not printable ASCII.
+func appendDecimalEscape(_ byte: UInt8, to out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\\"))
+    out.append(48 + byte / 100)
+    out.append(48 + (byte / 10) % 10)
+    out.append(48 + byte % 10)
 }
 
 extension DNSName: CustomStringConvertible, CustomDebugStringConvertible {

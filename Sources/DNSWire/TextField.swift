@@ -104,10 +104,7 @@ extension [UInt8] {
             case 0x20...0x7E:
                 out.append(byte)
             default:
-                out.append(UInt8(ascii: "\\"))
-                out.append(48 + byte / 100)
-                out.append(48 + (byte / 10) % 10)
-                out.append(48 + byte % 10)
+                appendDecimalEscape(byte, to: &out)
             }
         }
         out.append(UInt8(ascii: "\""))
