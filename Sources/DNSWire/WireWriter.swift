@@ -43,6 +43,11 @@ public struct WireWriter {
 
     @inlinable mutating func clearTargets() {
         targets.removeAll(keepingCapacity: true)
+        clearSlots()
+    }
+
+    /// Empties the hash table by moving to a new generation.
+    @inlinable mutating func clearSlots() {
         generation &+= 1
         if generation > 0xFFFF {
             // Every slot might now look current again: clear them once per 65535 messages.
@@ -68,13 +73,17 @@ public struct WireWriter {
     /// Forgets everything written after `mark`, compression targets included.
     @inlinable public mutating func rollback(to mark: Mark) {
         bytes.removeSubrange(mark.count...)
-        // Rare (truncation): rebuild the index from the targets that remain.
-        let remaining = Array(targets[..<mark.labelCount])
-        clearTargets()
-        for target in remaining {
-            let offset = Int(target & 0xFFFF)
-            let hash = WireWriter.hash(bytes, at: offset, parent: target >> 16)
-            insert(hash: hash, offset: offset, parent: target >> 16)
+        targets.removeSubrange(mark.labelCount...)
+        // Rare (truncation): re-index the targets that remain where they are — copying them out
+        // first would be an allocation on every truncated response. A new generation empties the
+        // table; each kept target gets its slot back.
+        clearSlots()
+        let mask = WireWriter.slotCount - 1
+        for index in targets.indices {
+            let target = targets[index]
+            var slot = Int(WireWriter.hash(bytes, at: Int(target & 0xFFFF), parent: target >> 16)) & mask
+            while slots[slot] >> 16 == generation { slot = (slot + 1) & mask }
+            slots[slot] = generation << 16 | UInt32(index + 1)
         }
     }
 
