@@ -102,17 +102,25 @@ public struct WireReader {
                 }
                 position += 1 + length
             case 0xC0:
-                guard position + 2 <= bytes.count else { throw .truncated(at: position) }
-                let target = (length & 0x3F) << 8 | Int(bytes[position + 1])
-                guard target < position else { throw .badPointer(at: position) }
-                guard target < floor else { throw .pointerLoop(at: position) }
-                if resumeAt < 0 { resumeAt = position + 2 }
-                position = target
-                floor = target
+                position = try followPointer(at: position, floor: &floor, resumeAt: &resumeAt)
             default:
                 throw .badLabel(at: position)
             }
         }
+    }
+
+    /// The target of the compression pointer at `position`, under the rule `readName` documents:
+    /// strictly below both the pointer and `floor`, which then drops to the target. Records where
+    /// the cursor resumes after the first pointer. Shared by `readName` and `skipName`.
+    @inlinable @inline(__always)
+    func followPointer(at position: Int, floor: inout Int, resumeAt: inout Int) throws(WireError) -> Int {
+        guard position + 2 <= bytes.count else { throw .truncated(at: position) }
+        let target = Int(bytes[position] & 0x3F) << 8 | Int(bytes[position + 1])
+        guard target < position else { throw .badPointer(at: position) }
+        guard target < floor else { throw .pointerLoop(at: position) }
+        if resumeAt < 0 { resumeAt = position + 2 }
+        floor = target
+        return target
     }
 
     /// Skips over a possibly compressed name without materializing it, validating as `readName`.
@@ -135,13 +143,7 @@ public struct WireReader {
                     return
                 }
             case 0xC0:
-                guard position + 2 <= bytes.count else { throw .truncated(at: position) }
-                let target = (length & 0x3F) << 8 | Int(bytes[position + 1])
-                guard target < position else { throw .badPointer(at: position) }
-                guard target < floor else { throw .pointerLoop(at: position) }
-                if resumeAt < 0 { resumeAt = position + 2 }
-                position = target
-                floor = target
+                position = try followPointer(at: position, floor: &floor, resumeAt: &resumeAt)
             default:
                 throw .badLabel(at: position)
             }
