@@ -9,14 +9,17 @@ import Testing
 import Glibc
 #endif
 
-/// `tlsa:` in a running server: TLSA records made from certificate files (checked against
-/// openssl's own SPKI hashes), following renewals without a restart and without a failed query,
-/// keeping the last good records when a renewal is broken, and usable by a real DANE client.
+/// `tlsa:` in a running, signing server: TLSA records made from RSA, P-256 and Ed25519
+/// certificate files and their CA (checked against openssl's own digests, for every selector and
+/// matching type, directly and through a validating Unbound that must set AD), following renewals
+/// without a restart and without a failed or unvalidated query, keeping the last good records
+/// when a renewal is broken, and usable by real DANE clients (openssl, Postfix's posttls-finger).
 @Suite(
-    .enabled(if: Subprocess.find("kdig") != nil && Subprocess.find("openssl") != nil),
+    .enabled(
+        if: ["kdig", "openssl", "unbound"].allSatisfy { Subprocess.find($0) != nil }),
     .serialized)
 struct DANEIntegrationTests {
-    /// The zone, with a hand-written TLSA record at the generated owner (to be replaced) and one
+    /// The zone, with a hand-written TLSA record at a generated owner (to be replaced) and one
     /// at another owner (to be kept).
     static let zone = """
         $ORIGIN example.test.
@@ -26,54 +29,116 @@ struct DANEIntegrationTests {
         @        MX   0 mx1
         ns1      A    192.0.2.53
         mx1      A    192.0.2.25
+        mx2      A    192.0.2.26
         _25._tcp.mx1  TLSA 3 1 1 0000000000000000000000000000000000000000000000000000000000000000
         _443._tcp.www TLSA 3 1 1 1111111111111111111111111111111111111111111111111111111111111111
 
         """
 
-    static let config = """
-        zones:
-          - origin: example.test
-            file: example.test.zone
-            dnssec: false
-            tlsa:
-              - host: mx1
-                port: 25
-                certificates: [certs/mx1-current.pem, certs/mx1-next.pem]
-                records: ["3 1 1", "2 1 1"]
+    /// mx1: a rollover pair (P-256 current, RSA next) and their CA. mx2: an Ed25519 leaf with
+    /// every selector and matching type, and its CA's.
+    static let mx1Records = [(3, 1, 1), (2, 1, 1), (3, 1, 2), (3, 0, 1), (3, 0, 2)]
+    static let mx2Records = [(3, 1, 1), (3, 1, 2), (3, 1, 0), (3, 0, 1), (3, 0, 2), (2, 1, 1), (2, 1, 2), (2, 0, 1)]
 
-        """
+    static func config(keys: String) -> String {
+        func records(_ list: [(Int, Int, Int)]) -> String {
+            "[" + list.map { "\"\($0.0) \($0.1) \($0.2)\"" }.joined(separator: ", ") + "]"
+        }
+        return """
+            keys: \(keys)
+            zones:
+              - origin: example.test
+                file: example.test.zone
+                dnssec: { algorithm: ecdsap256sha256, denial: nsec3 }
+                tlsa:
+                  - host: mx1
+                    port: 25
+                    certificates: [certs/mx1-current.pem, certs/mx1-next.pem]
+                    records: \(records(mx1Records))
+                  - host: mx2
+                    certificates: [certs/mx2.pem]
+                    records: \(records(mx2Records))
+
+            """
+    }
+
+    static let mx1 = "_25._tcp.mx1.example.test"
+    static let mx2 = "_25._tcp.mx2.example.test"
 
     struct Lab {
         let directory: TemporaryDirectory
         let pki: LabCertificates
         let server: SigilServerProcess
+
+        var keys: String { directory.path + "/keys" }
+
+        /// What openssl says each owner's RRset must be, from the certificate files as they are.
+        func expected(_ owner: String) throws -> [String] {
+            let certs = pki.directory
+            let (files, records) =
+                owner == DANEIntegrationTests.mx1
+                ? (["mx1-current.pem", "mx1-next.pem"], DANEIntegrationTests.mx1Records)
+                : (["mx2.pem"], DANEIntegrationTests.mx2Records)
+            var set = Set<String>()
+            for file in files {
+                for record in records { set.insert(try pki.expected(certs + "/" + file, record.0, record.1, record.2)) }
+            }
+            return set.sorted()
+        }
+
+        /// A validating Unbound with the zone's DS (`sigil ds`) as its trust anchor, caching
+        /// nothing, so every answer it gives was validated just now.
+        func validator(address: String = "127.0.0.1", port: UInt16? = nil) throws -> UnboundProcess {
+            let ds = try Subprocess.check(try SigilBinary.require(), ["ds", "example.test.", "--dir", keys])
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            try #require(ds.split(separator: "\n").count == 1, "one SEP key: \(ds)")
+            return try UnboundProcess(
+                trustAnchor: ds, zone: "example.test.", stubPort: server.port, in: directory, address: address,
+                port: port, options: ["cache-max-ttl: 0", "cache-max-negative-ttl: 0"])
+        }
     }
 
-    /// A CA with a P-256 current leaf and an RSA next leaf, the config, and the server (run from
-    /// another directory, so relative certificate paths must resolve against the config's).
+    /// A CA with a P-256 current leaf and an RSA next leaf for mx1 and an Ed25519 leaf for mx2,
+    /// the config, and the server (run from another directory, so relative certificate paths
+    /// must resolve against the config's), signing with a key it generates.
     func startLab(current: Bool = true) throws -> Lab {
         let directory = try TemporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory.path + "/certs", withIntermediateDirectories: true)
         let pki = try LabCertificates(in: directory.path + "/certs")
         if current { try pki.issue("mx1-current", key: .p256, serial: 1) }
         try pki.issue("mx1-next", key: .rsa2048, serial: 2)
+        try pki.issue("mx2", key: .ed25519, serial: 3, host: "mx2")
         try directory.write("example.test.zone", Self.zone)
-        let config = try directory.write("sigil.yaml", Self.config)
+        let config = try directory.write("sigil.yaml", Self.config(keys: directory.path + "/keys"))
         try FileManager.default.createDirectory(atPath: directory.path + "/run", withIntermediateDirectories: true)
         let server = try SigilServerProcess(["--config", config], in: directory, workingDirectory: "run")
+        #expect(server.log.contains("signed (nsec3"), "\(server.log)")
         return Lab(directory: directory, pki: pki, server: server)
     }
 
     /// The served TLSA RRset at `owner`, as sorted "u s m hex" lines.
-    func servedTLSA(_ port: UInt16, _ owner: String = "_25._tcp.mx1.example.test") throws -> [String] {
+    func servedTLSA(_ port: UInt16, _ owner: String = mx1) throws -> [String] {
         let reply = try #require(try Kdig.ask(owner, "TLSA", port: port))
         #expect(reply.message.rcode == .noError)
-        return reply.message.answers.compactMap { record -> String? in
+        return Self.tlsaLines(reply.message)
+    }
+
+    static func tlsaLines(_ message: Message) -> [String] {
+        message.answers.compactMap { record -> String? in
             guard case .tlsa(let tlsa) = record.data else { return nil }
             let hex = tlsa.data.map { String(format: "%02x", $0) }.joined()
             return "\(tlsa.usage) \(tlsa.selector) \(tlsa.matchingType) \(hex)"
         }.sorted()
+    }
+
+    /// The TLSA RRset at `owner` as a validating resolver hands it out: nil unless the answer
+    /// is NOERROR with AD set (DNSSEC-validated, RFC 4035 §3.2.3).
+    func validatedTLSA(_ unbound: UnboundProcess, _ owner: String = mx1) throws -> [String]? {
+        let reply = try Kdig.ask(owner, "TLSA", port: unbound.port, options: ["+dnssec", "+timeout=5"])
+        guard let message = reply?.message, message.rcode == .noError, message.header.authenticData else {
+            return nil
+        }
+        return Self.tlsaLines(message)
     }
 
     func serial(_ port: UInt16) throws -> UInt32 {
@@ -84,25 +149,35 @@ struct DANEIntegrationTests {
         return soa.serial
     }
 
-    /// Polls until the served TLSA RRset is `expected`, for up to `timeout` seconds.
-    func waitForTLSA(_ port: UInt16, _ expected: [String], timeout: Double = 10) throws -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try servedTLSA(port) == expected { return true }
+    /// Polls until `current()` is `expected`, for up to `timeout` seconds; the seconds it took,
+    /// or nil.
+    func wait(for expected: [String], timeout: Double = 10, _ current: () throws -> [String]?) throws -> Double? {
+        let start = Date()
+        while Date().timeIntervalSince(start) < timeout {
+            if try current() == expected { return Date().timeIntervalSince(start) }
             usleep(100_000)
         }
-        return false
+        return nil
+    }
+
+    /// Polls until the served TLSA RRset is `expected`, for up to `timeout` seconds.
+    func waitForTLSA(_ port: UInt16, _ expected: [String], timeout: Double = 10) throws -> Bool {
+        try wait(for: expected, timeout: timeout) { try servedTLSA(port) } != nil
     }
 
     @Test func servesOpenSSLHashesAndFollowsRenewals() throws {
         let lab = try startLab()
         let port = lab.server.port
-        let certs = lab.pki.directory
-        let before = try [
-            lab.pki.expected311(certs + "/mx1-current.pem"), lab.pki.expected311(certs + "/mx1-next.pem"),
-            lab.pki.expectedCA211,
-        ].sorted()
+        let unbound = try lab.validator()
+        let before = try lab.expected(Self.mx1)
+        #expect(before.count == 9, "4 per leaf, one 2 1 1 for their CA: \(before)")
         #expect(try servedTLSA(port) == before)
+        let mx2 = try lab.expected(Self.mx2)
+        #expect(mx2.count == 8)
+        #expect(try servedTLSA(port, Self.mx2) == mx2)
+        // The same RRsets through a validating resolver: AD=1.
+        #expect(try validatedTLSA(unbound) == before, "\(unbound.log)")
+        #expect(try validatedTLSA(unbound, Self.mx2) == mx2, "\(unbound.log)")
         #expect(lab.server.log.contains("1 TLSA record from the zone file replaced"))
         #expect(
             try servedTLSA(port, "_443._tcp.www.example.test") == ["3 1 1 " + String(repeating: "11", count: 32)],
@@ -110,17 +185,19 @@ struct DANEIntegrationTests {
         let serialBefore = try serial(port)
         #expect(serialBefore == 2_026_010_101)
 
-        // Renewal with a new key, under a concurrent query loop that must see every answer.
+        // Renewal with a new key of another type, under two concurrent query loops that must see
+        // every answer: one asking Sigil directly, one asking Unbound for the changing RRset,
+        // which must validate at every moment (old records with old signatures, or new with new).
         let loop = QueryLoop(port: port)
+        let validatedLoop = QueryLoop(port: unbound.port, name: Self.mx1, type: 52, validated: true)
         loop.start()
+        validatedLoop.start()
         usleep(300_000)
-        try lab.pki.issue("mx1-current", key: .p256, serial: 3)
-        let renewed = try [
-            lab.pki.expected311(certs + "/mx1-current.pem"), lab.pki.expected311(certs + "/mx1-next.pem"),
-            lab.pki.expectedCA211,
-        ].sorted()
+        try lab.pki.issue("mx1-current", key: .ed25519, serial: 4)
+        let renewed = try lab.expected(Self.mx1)
         #expect(renewed != before)
-        #expect(try waitForTLSA(port, renewed), "served: \((try? servedTLSA(port)) ?? [])\n\(lab.server.log)")
+        let took = try wait(for: renewed) { try validatedTLSA(unbound) }
+        #expect(took != nil, "validated: \((try? validatedTLSA(unbound)) ?? nil)\n\(lab.server.log)")
         let serialAfter = try serial(port)
         #expect(serialAfter > serialBefore)
 
@@ -134,19 +211,18 @@ struct DANEIntegrationTests {
         #expect(try servedTLSA(port) == renewed)
 
         // SIGHUP regenerates too: a fixed next certificate comes in on reload at the latest.
-        try lab.pki.issue("mx1-next", key: .rsa2048, serial: 4)
+        try lab.pki.issue("mx1-next", key: .rsa2048, serial: 5)
         lab.server.signal(SIGHUP)
-        let fixed = try [
-            lab.pki.expected311(certs + "/mx1-current.pem"), lab.pki.expected311(certs + "/mx1-next.pem"),
-            lab.pki.expectedCA211,
-        ].sorted()
-        #expect(try waitForTLSA(port, fixed))
+        let fixed = try lab.expected(Self.mx1)
+        #expect(try wait(for: fixed) { try validatedTLSA(unbound) } != nil)
         #expect(try serial(port) > serialAfter)
 
         usleep(300_000)
-        let (answered, failures) = loop.stop()
-        #expect(answered > 50, "the query loop ran")
-        #expect(failures.isEmpty, "queries failed during the renewals: \(failures.prefix(5))")
+        for (name, run) in [("direct", loop), ("validated", validatedLoop)] {
+            let (answered, failures) = run.stop()
+            #expect(answered > 50, "the \(name) query loop ran")
+            #expect(failures.isEmpty, "\(name) queries failed during the renewals: \(failures.prefix(5))")
+        }
     }
 
     @Test func missingCertificateAtStartKeepsZoneFileRecords() throws {
@@ -157,12 +233,7 @@ struct DANEIntegrationTests {
         #expect(lab.server.log.contains("mx1-current.pem: cannot read"), "\(lab.server.log)")
         // The certificate arriving later is picked up without a restart.
         try lab.pki.issue("mx1-current", key: .p256, serial: 5)
-        let certs = lab.pki.directory
-        let expected = try [
-            lab.pki.expected311(certs + "/mx1-current.pem"), lab.pki.expected311(certs + "/mx1-next.pem"),
-            lab.pki.expectedCA211,
-        ].sorted()
-        #expect(try waitForTLSA(lab.server.port, expected))
+        #expect(try waitForTLSA(lab.server.port, try lab.expected(Self.mx1)))
     }
 
     /// A real DANE client: `openssl s_client -starttls smtp` with the served 3 1 1 record accepts
@@ -192,15 +263,111 @@ struct DANEIntegrationTests {
     }
 }
 
-/// Sends a UDP query for `mx1.example.test A` every 20 ms on its own thread and records every
-/// query that got no answer within a second or a wrong one.
+extension DANEIntegrationTests {
+    /// Postfix's own DANE client. posttls-finger resolves through the libc stub resolver, which
+    /// reads its server from /etc/resolv.conf (port 53 only, no environment override), and trusts
+    /// the AD bit only with `options trust-ad` (glibc 2.31+). So it runs in a private mount
+    /// namespace (`unshare -m`, private propagation) where a resolv.conf naming a validating
+    /// Unbound on port 53 of a random loopback address is bind-mounted over /etc/resolv.conf:
+    /// the machine's own resolver is untouched. That needs root (CI runs as root).
+    static let posttlsFingerUsable =
+        getuid() == 0 && ["posttls-finger", "unshare", "mount", "python3"].allSatisfy { Subprocess.find($0) != nil }
+
+    /// posttls-finger at the `dane` level looks up mx1's address and `_PORT._tcp.mx1` TLSA
+    /// through the validating resolver, and reports "Verified TLS connection established" for
+    /// the server presenting the certificate the served record was made from; a server
+    /// presenting another certificate of the same CA fails the DANE check.
+    @Test(.enabled(if: posttlsFingerUsable))
+    func posttlsFingerVerifiesServedTLSA() throws {
+        let directory = try TemporaryDirectory()
+        let certs = directory.path + "/certs"
+        try FileManager.default.createDirectory(atPath: certs, withIntermediateDirectories: true)
+        let pki = try LabCertificates(in: certs)
+        try pki.issue("mx1", key: .p256, serial: 1)
+        try pki.issue("impostor", key: .p256, serial: 2)
+        let genuine = try StartTLSServer(
+            certificate: certs + "/mx1.pem", key: certs + "/mx1.key", in: directory.path, lifetime: 30)
+        let impostor = try StartTLSServer(
+            certificate: certs + "/impostor.pem", key: certs + "/impostor.key", in: directory.path, lifetime: 30)
+        // mx1 is this machine; both ports get mx1.pem's 3 1 1 record.
+        try directory.write(
+            "example.test.zone",
+            """
+            $ORIGIN example.test.
+            $TTL 300
+            @    SOA  ns1 hostmaster 1 7200 3600 1209600 60
+            @    NS   ns1
+            ns1  A    127.0.0.1
+            mx1  A    127.0.0.1
+
+            """)
+        let config = try directory.write(
+            "sigil.yaml",
+            """
+            keys: \(directory.path)/keys
+            zones:
+              - origin: example.test
+                file: example.test.zone
+                tlsa:
+                  - { host: mx1, port: \(genuine.port), certificates: [certs/mx1.pem] }
+                  - { host: mx1, port: \(impostor.port), certificates: [certs/mx1.pem] }
+
+            """)
+        let server = try SigilServerProcess(["--config", config], in: directory)
+        let lab = Lab(directory: directory, pki: pki, server: server)
+        var unbound: UnboundProcess? = nil
+        for _ in 1...3 where unbound == nil {
+            let address = "127.53.\(UInt8.random(in: 1...254)).\(UInt8.random(in: 1...254))"
+            unbound = try? lab.validator(address: address, port: 53)
+        }
+        let resolver = try #require(unbound, "a validating Unbound on port 53 of a loopback address")
+        let resolvConf = try directory.write(
+            "resolv.conf", "nameserver \(resolver.address)\noptions trust-ad attempts:1 timeout:5\n")
+
+        func finger(_ port: UInt16) throws -> String {
+            let script =
+                "mount --bind \"$0\" /etc/resolv.conf && exec posttls-finger -c -a ipv4 -t 10 -T 10 -l dane"
+                + " -L summary,certmatch \"$1\""
+            let output = try Subprocess.run(
+                "unshare",
+                ["-m", "--propagation", "private", "sh", "-c", script, resolvConf, "[mx1.example.test]:\(port)"])
+            return output.stdout + output.stderr
+        }
+        let verified = try finger(genuine.port)
+        #expect(
+            verified.contains("Verified TLS connection established to mx1.example.test[127.0.0.1]:\(genuine.port)"),
+            "\(verified)\n\(resolver.log)")
+        let hash = try pki.spkiSHA256(certs + "/mx1.pem").uppercased()
+        #expect(
+            verified.contains("Matched DANE EE certificate at depth 0: 3 1 1 \(hash)"),
+            "the match was by the served 3 1 1 record: \(verified)")
+        let rejected = try finger(impostor.port)
+        #expect(!rejected.contains("Verified TLS connection") && !rejected.contains("Matched DANE"), "\(rejected)")
+        #expect(rejected.contains("Untrusted TLS connection established"), "\(rejected)")
+        // The machine's resolver was not touched.
+        #expect(!String(decoding: Subprocess.readFile("/etc/resolv.conf"), as: UTF8.self).contains(resolver.address))
+    }
+}
+
+/// Sends a UDP query (by default `mx1.example.test A`) every 20 ms on its own thread and records
+/// every query that got no answer within a second or a wrong one: not NOERROR, no answer records,
+/// or — when `validated`, asking a validating resolver with the AD bit set (RFC 6840 §5.7) — an
+/// answer without AD.
 final class QueryLoop: Sendable {
     let port: UInt16
+    let name: String
+    let type: UInt16
+    let validated: Bool
     private let running = Atomic<Bool>(true)
     private let results = Mutex<(answered: Int, failures: [String])>((0, []))
     private let done = Mutex<Bool>(false)
 
-    init(port: UInt16) { self.port = port }
+    init(port: UInt16, name: String = "mx1.example.test", type: UInt16 = 1, validated: Bool = false) {
+        self.port = port
+        self.name = name
+        self.type = type
+        self.validated = validated
+    }
 
     func start() {
         let thread = Thread { [self] in
@@ -221,11 +388,20 @@ final class QueryLoop: Sendable {
         while running.load(ordering: .relaxed) {
             id &+= 1
             do {
-                try socket.send(rawQuery(id: id, name: "mx1.example.test", type: 1), to: server)
+                var query = rawQuery(id: id, name: name, type: type)
+                if validated {
+                    query[3] |= 0x20  // AD: "tell me whether it validated"
+                    query = query.withOPT()
+                }
+                try socket.send(query, to: server)
                 guard let bytes = socket.receiveDatagram() else { throw Subprocess.Failure("timeout, id \(id)") }
                 let reply = try Message(decoding: bytes)
-                guard reply.header.id == id, reply.rcode == .noError, reply.answers.count == 1 else {
-                    throw Subprocess.Failure("bad reply to id \(id): rcode \(reply.rcode)")
+                guard reply.header.id == id, reply.rcode == .noError, !reply.answers.isEmpty else {
+                    throw Subprocess.Failure(
+                        "bad reply to id \(id): rcode \(reply.rcode), \(reply.answers.count) answers")
+                }
+                guard !validated || reply.header.authenticData else {
+                    throw Subprocess.Failure("reply to id \(id) not validated (AD clear)")
                 }
                 results.withLock { $0.answered += 1 }
             } catch {

@@ -7,11 +7,14 @@ import Glibc
 #endif
 
 /// Runs docs/dane-lab.md: every ```sh block, in order, as one bash script with `set -eu -o
-/// pipefail`, against the built `sigil` on a free loopback port. A guide command that stops
-/// working fails this test.
+/// pipefail`, against the built `sigil` on a free loopback port and the lab's validating Unbound
+/// on another. A guide command that stops working fails this test; so does a guide whose signed
+/// zone stops validating (delv's "; fully validated", Unbound's AD flag).
 @Suite(
     .enabled(
-        if: ["kdig", "openssl", "python3", "bash"].allSatisfy { Subprocess.find($0) != nil }))
+        if: ["kdig", "openssl", "python3", "bash", "delv", "unbound", "unbound-checkconf"].allSatisfy {
+            Subprocess.find($0) != nil
+        }))
 struct DANELabGuideTests {
     static let guide = SigilBinary.packageRoot + "/docs/dane-lab.md"
 
@@ -38,24 +41,50 @@ struct DANELabGuideTests {
         #expect(blocks.count >= 10, "the guide's commands were found")
         let scratch = try TemporaryDirectory()
         let script = try scratch.write("dane-lab.sh", "set -eu -o pipefail\n" + blocks.joined(separator: "\n"))
-        let port = try Subprocess.check(
+        // Free on both UDP and TCP a moment ago: Sigil's port and Unbound's.
+        let ports = try Subprocess.check(
             "python3",
-            ["-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
-        ).trimmingCharacters(in: .whitespacesAndNewlines)
+            [
+                "-c",
+                """
+                import socket
+                held = []
+                for _ in range(2):
+                    s = socket.socket(); s.bind(('127.0.0.1', 0)); held.append(s)
+                    u = socket.socket(type=socket.SOCK_DGRAM); u.bind(('127.0.0.1', s.getsockname()[1])); held.append(u)
+                print(held[0].getsockname()[1], held[2].getsockname()[1])
+                """,
+            ]
+        ).split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        try #require(ports.count == 2)
         defer { Self.stopLeftovers(in: scratch.path) }
         let run = try Subprocess.run(
-            "env", ["SIGIL=\(sigil)", "PORT=\(port)", "TMPDIR=\(scratch.path)", "bash", script],
+            "env",
+            [
+                "SIGIL=\(sigil)", "PORT=\(ports[0])", "UNBOUND_PORT=\(ports[1])", "TMPDIR=\(scratch.path)", "bash",
+                script,
+            ],
             in: SigilBinary.packageRoot)
         #expect(run.succeeded, "the guide failed (exit \(run.status)):\n\(run.stderr)\n\(run.stdout)")
         #expect(run.stdout.contains("Verification: OK"), "\(run.stdout)")
+        // The signed TLSA RRset validates, for delv and for Unbound.
+        #expect(run.stdout.contains("; fully validated"), "\(run.stdout)")
+        let flags = run.stdout.split(separator: "\n").filter { $0.hasPrefix(";; Flags:") }
+        #expect(flags.contains { $0.split(separator: ";")[0].split(separator: " ").contains("ad") }, "\(run.stdout)")
+        #expect(
+            run.stdout.contains("_25._tcp.mx2.example.test.") && run.stdout.contains("RRSIG"),
+            "the validated answers are the signed TLSA RRset: \(run.stdout)")
     }
 
-    /// A failed run leaves the lab's sigil running: stop it by the pid file the guide writes.
+    /// A failed run leaves the lab's sigil and Unbound running: stop them by the pid files the
+    /// guide writes.
     static func stopLeftovers(in directory: String) {
         let labs = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         for lab in labs {
-            let text = String(decoding: Subprocess.readFile("\(directory)/\(lab)/sigil.pid"), as: UTF8.self)
-            if let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) { kill(pid, SIGKILL) }
+            for file in ["sigil.pid", "unbound.pid"] {
+                let text = String(decoding: Subprocess.readFile("\(directory)/\(lab)/\(file)"), as: UTF8.self)
+                if let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) { kill(pid, SIGKILL) }
+            }
         }
     }
 }

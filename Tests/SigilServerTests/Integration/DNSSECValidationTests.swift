@@ -177,19 +177,27 @@ struct DNSSECValidationTests {
 /// zone stubbed to Sigil. Stopped when the value goes away.
 final class UnboundProcess {
     let process: Process
+    let address: String
     let port: UInt16
     let logPath: String
 
-    init(trustAnchor: String, zone: String, stubPort: UInt16, in directory: TemporaryDirectory) throws {
-        port = try freeUDPPort()
-        let name = "unbound-\(port)"
+    /// `address` and `port` are where it listens (by default a free port on 127.0.0.1; a libc
+    /// stub resolver can only use port 53); `options` are more `server:` lines, like
+    /// `cache-max-ttl: 0` for a test that must see every change at once.
+    init(
+        trustAnchor: String, zone: String, stubPort: UInt16, in directory: TemporaryDirectory,
+        address: String = "127.0.0.1", port: UInt16? = nil, options: [String] = []
+    ) throws {
+        self.address = address
+        self.port = try port ?? freeUDPPort()
+        let name = "unbound-\(address)-\(self.port)"
         logPath = directory.path + "/\(name).log"
         let config = try directory.write(
             "\(name).conf",
             """
             server:
-              interface: 127.0.0.1
-              port: \(port)
+              interface: \(address)
+              port: \(self.port)
               do-ip6: no
               num-threads: 1
               so-reuseport: no
@@ -205,7 +213,7 @@ final class UnboundProcess {
               pidfile: "\(directory.path)/\(name).pid"
               use-syslog: no
               logfile: ""
-            stub-zone:
+            \(options.map { "  \($0)\n" }.joined())stub-zone:
               name: "\(zone)"
               stub-addr: 127.0.0.1@\(stubPort)
 
@@ -222,7 +230,8 @@ final class UnboundProcess {
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {
             if process.isRunning,
-                (try? Kdig.ask(".", "SOA", port: port, options: ["+timeout=1", "+norecurse"])) != nil
+                (try? Kdig.ask(".", "SOA", server: address, port: self.port, options: ["+timeout=1", "+norecurse"]))
+                    != nil
             {
                 return
             }

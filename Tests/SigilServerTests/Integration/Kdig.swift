@@ -20,9 +20,10 @@ enum Kdig {
 
     /// One query; nil if kdig got no response.
     static func ask(
-        _ name: String, _ type: String, port: UInt16, tcp: Bool = false, options: [String] = []
+        _ name: String, _ type: String, server: String = "127.0.0.1", port: UInt16, tcp: Bool = false,
+        options: [String] = []
     ) throws -> Reply? {
-        var arguments = ["@127.0.0.1", "-p", "\(port)", "+json", "+timeout=2", "+retry=0"]
+        var arguments = ["@\(server)", "-p", "\(port)", "+json", "+timeout=2", "+retry=0"]
         if tcp { arguments.append("+tcp") }
         arguments += options + [name, type]
         let output = try Subprocess.run("kdig", arguments)
