@@ -40,7 +40,10 @@ struct DANELabGuideTests {
         let blocks = Self.shellBlocks(try String(contentsOfFile: Self.guide, encoding: .utf8))
         #expect(blocks.count >= 10, "the guide's commands were found")
         let scratch = try TemporaryDirectory()
-        let script = try scratch.write("dane-lab.sh", "set -eu -o pipefail\n" + blocks.joined(separator: "\n"))
+        // The guide's background servers hold the script's stdout open: when a command fails,
+        // stop them as the script exits, or reading its output would wait for them forever.
+        let prologue = "set -eu -o pipefail\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n"
+        let script = try scratch.write("dane-lab.sh", prologue + blocks.joined(separator: "\n"))
         // Free on both UDP and TCP a moment ago: Sigil's port and Unbound's.
         let ports = try Subprocess.check(
             "python3",
