@@ -87,14 +87,19 @@ struct DANEIntegrationTests {
         }
 
         /// A validating Unbound with the zone's DS (`sigil ds`) as its trust anchor, caching
-        /// nothing, so every answer it gives was validated just now.
-        func validator(address: String = "127.0.0.1", port: UInt16? = nil) throws -> UnboundProcess {
+        /// nothing, so every answer it gives was validated just now. `options` go last (a later
+        /// `module-config: "iterator"` turns validation off).
+        func validator(
+            address: String = "127.0.0.1", port: UInt16? = nil, options: [String] = []
+        ) throws
+            -> UnboundProcess
+        {
             let ds = try Subprocess.check(try SigilBinary.require(), ["ds", "example.test.", "--dir", keys])
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             try #require(ds.split(separator: "\n").count == 1, "one SEP key: \(ds)")
             return try UnboundProcess(
                 trustAnchor: ds, zone: "example.test.", stubPort: server.port, in: directory, address: address,
-                port: port, options: ["cache-max-ttl: 0", "cache-max-negative-ttl: 0"])
+                port: port, options: ["cache-max-ttl: 0", "cache-max-negative-ttl: 0"] + options)
         }
     }
 
@@ -265,18 +270,19 @@ struct DANEIntegrationTests {
 
 extension DANEIntegrationTests {
     /// Postfix's own DANE client. posttls-finger resolves through the libc stub resolver, which
-    /// reads its server from /etc/resolv.conf (port 53 only, no environment override), and trusts
-    /// the AD bit only with `options trust-ad` (glibc 2.31+). So it runs in a private mount
-    /// namespace (`unshare -m`, private propagation) where a resolv.conf naming a validating
-    /// Unbound on port 53 of a random loopback address is bind-mounted over /etc/resolv.conf:
-    /// the machine's own resolver is untouched. That needs root (CI runs as root).
+    /// reads its server from /etc/resolv.conf (port 53 only; no main.cf parameter or environment
+    /// variable names another). So it runs in a private mount namespace (`unshare -m`, private
+    /// propagation) where a resolv.conf naming an Unbound on port 53 of a random loopback address
+    /// is bind-mounted over /etc/resolv.conf: the machine's own resolver is untouched. That needs
+    /// root (CI runs as root). Postfix asks for the AD bit itself (no `options trust-ad` needed).
     static let posttlsFingerUsable =
         getuid() == 0 && ["posttls-finger", "unshare", "mount", "python3"].allSatisfy { Subprocess.find($0) != nil }
 
     /// posttls-finger at the `dane` level looks up mx1's address and `_PORT._tcp.mx1` TLSA
     /// through the validating resolver, and reports "Verified TLS connection established" for
     /// the server presenting the certificate the served record was made from; a server
-    /// presenting another certificate of the same CA fails the DANE check.
+    /// presenting another certificate of the same CA fails the DANE check, and so does the right
+    /// server when the same records come from a resolver that does not validate (no AD).
     @Test(.enabled(if: posttlsFingerUsable))
     func posttlsFingerVerifiesServedTLSA() throws {
         let directory = try TemporaryDirectory()
@@ -315,16 +321,23 @@ extension DANEIntegrationTests {
             """)
         let server = try SigilServerProcess(["--config", config], in: directory)
         let lab = Lab(directory: directory, pki: pki, server: server)
-        var unbound: UnboundProcess? = nil
-        for _ in 1...3 where unbound == nil {
-            let address = "127.53.\(UInt8.random(in: 1...254)).\(UInt8.random(in: 1...254))"
-            unbound = try? lab.validator(address: address, port: 53)
+        /// An Unbound on port 53 of a random 127.53.0.0/16 address (a few tries, in case one is
+        /// taken), and a resolv.conf naming it.
+        func resolver(options: [String] = []) throws -> (unbound: UnboundProcess, resolvConf: String) {
+            var unbound: UnboundProcess? = nil
+            for _ in 1...3 where unbound == nil {
+                let address = "127.53.\(UInt8.random(in: 1...254)).\(UInt8.random(in: 1...254))"
+                unbound = try? lab.validator(address: address, port: 53, options: options)
+            }
+            let started = try #require(unbound, "an Unbound on port 53 of a loopback address")
+            let resolvConf = try directory.write(
+                "resolv-\(started.address).conf", "nameserver \(started.address)\noptions attempts:1 timeout:5\n")
+            return (started, resolvConf)
         }
-        let resolver = try #require(unbound, "a validating Unbound on port 53 of a loopback address")
-        let resolvConf = try directory.write(
-            "resolv.conf", "nameserver \(resolver.address)\noptions trust-ad attempts:1 timeout:5\n")
+        let (validating, resolvConf) = try resolver()
+        let (nonValidating, plainResolvConf) = try resolver(options: ["module-config: \"iterator\""])
 
-        func finger(_ port: UInt16) throws -> String {
+        func finger(_ port: UInt16, resolvConf: String) throws -> String {
             let script =
                 "mount --bind \"$0\" /etc/resolv.conf && exec posttls-finger -c -a ipv4 -t 10 -T 10 -l dane"
                 + " -L summary,certmatch \"$1\""
@@ -333,19 +346,26 @@ extension DANEIntegrationTests {
                 ["-m", "--propagation", "private", "sh", "-c", script, resolvConf, "[mx1.example.test]:\(port)"])
             return output.stdout + output.stderr
         }
-        let verified = try finger(genuine.port)
+        let verified = try finger(genuine.port, resolvConf: resolvConf)
         #expect(
             verified.contains("Verified TLS connection established to mx1.example.test[127.0.0.1]:\(genuine.port)"),
-            "\(verified)\n\(resolver.log)")
+            "\(verified)\n\(validating.log)")
         let hash = try pki.spkiSHA256(certs + "/mx1.pem").uppercased()
         #expect(
             verified.contains("Matched DANE EE certificate at depth 0: 3 1 1 \(hash)"),
             "the match was by the served 3 1 1 record: \(verified)")
-        let rejected = try finger(impostor.port)
+        let rejected = try finger(impostor.port, resolvConf: resolvConf)
         #expect(!rejected.contains("Verified TLS connection") && !rejected.contains("Matched DANE"), "\(rejected)")
         #expect(rejected.contains("Untrusted TLS connection established"), "\(rejected)")
+        // Unvalidated TLSA records do not count (RFC 7672 §2.2): no DANE, so no verification.
+        let unvalidated = try finger(genuine.port, resolvConf: plainResolvConf)
+        #expect(
+            unvalidated.contains("TLS connection established to mx1.example.test[127.0.0.1]")
+                && !unvalidated.contains("Verified TLS connection") && !unvalidated.contains("Matched DANE"),
+            "\(unvalidated)\n\(nonValidating.log)")
         // The machine's resolver was not touched.
-        #expect(!String(decoding: Subprocess.readFile("/etc/resolv.conf"), as: UTF8.self).contains(resolver.address))
+        let system = String(decoding: Subprocess.readFile("/etc/resolv.conf"), as: UTF8.self)
+        #expect(!system.contains(validating.address) && !system.contains(nonValidating.address))
     }
 }
 
