@@ -87,11 +87,13 @@ extension Message {
         header.authorityCount = UInt16(authority.count)
         header.additionalCount = UInt16(additional.count + (edns == nil ? 0 : 1))
         header.serialize(into: &writer)
-        for question in questions { question.serialize(into: &writer) }
+        questions.withUnsafeBufferPointer { questions in
+            for index in questions.indices { questions[index].serialize(into: &writer) }
+        }
         let afterQuestion = writer.mark()
-        for record in answers { record.serialize(into: &writer) }
-        for record in authority { record.serialize(into: &writer) }
-        for record in additional { record.serialize(into: &writer) }
+        Message.serialize(answers, into: &writer)
+        Message.serialize(authority, into: &writer)
+        Message.serialize(additional, into: &writer)
         edns?.serialize(into: &writer)
         guard writer.count > limit else { return true }
         writer.rollback(to: afterQuestion)
@@ -105,6 +107,14 @@ extension Message {
             writer.patchUInt16(count, at: 6 + 2 * index)
         }
         return false
+    }
+
+    /// Writes a section's records in place: through the buffer, each record is borrowed rather
+    /// than copied out of the array (a copy retains its name and RDATA).
+    static func serialize(_ records: [ResourceRecord], into writer: inout WireWriter) {
+        records.withUnsafeBufferPointer { records in
+            for index in records.indices { records[index].serialize(into: &writer) }
+        }
     }
 
     /// The message encoded into a new buffer.
