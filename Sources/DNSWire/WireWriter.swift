@@ -122,6 +122,13 @@ public struct WireWriter {
         }
     }
 
+    /// Appends `count` bytes that `body` writes through a raw pointer to uninitialized room; `body`
+    /// must store all `count` of them. For a record's or a header's fixed fields in one append.
+    @inlinable @inline(__always)
+    public mutating func writeRaw(count: Int, _ body: (UnsafeMutableRawPointer) -> Void) {
+        appendRaw(count: count, body)
+    }
+
     @inlinable public mutating func writeUInt8(_ value: UInt8) { bytes.append(value) }
 
     @inlinable @inline(__always) public mutating func writeUInt16(_ value: UInt16) {

@@ -81,12 +81,7 @@ public struct AnswerEncoder {
         lastOwnerAt = -1
         var flags = Header.qrBit | query.flags & AnswerEncoder.echoedFlags | answer.rcode.rawValue & 0xF
         if answer.authoritative { flags |= Header.aaBit }
-        writer.writeUInt16(query.id)
-        writer.writeUInt16(flags)
-        writer.writeUInt16(1)
-        writer.writeUInt16(0)
-        writer.writeUInt16(0)
-        writer.writeUInt16(0)
+        Header(id: query.id, flags: flags, questionCount: 1).serialize(into: &writer)
         let nameEnd = query.questionEnd - 4
         writer.writeName(wire: UnsafeRawBufferPointer(rebasing: packet[Header.size..<nameEnd]), compress: false)
         writer.writeBytes(UnsafeRawBufferPointer(rebasing: packet[nameEnd..<query.questionEnd]))
@@ -224,11 +219,7 @@ public struct AnswerEncoder {
         case .soa(let soa):
             writer.writeName(soa.mname)
             writer.writeName(soa.rname)
-            writer.writeUInt32(soa.serial)
-            writer.writeUInt32(soa.refresh)
-            writer.writeUInt32(soa.retry)
-            writer.writeUInt32(soa.expire)
-            writer.writeUInt32(soa.minimum)
+            soa.writeTimers(into: &writer)
         default:
             data.serialize(into: &writer, form: .uncompressed)
         }
