@@ -47,8 +47,23 @@ extension WireWriter {
             var unmatchedHash: UInt32 = 0  // the first unmatched label's, kept for the insertion
             if targetCount > 0 {
                 let generation = self.generation
+                let (firstAt, firstLength) = (firstNameAt, firstNameLength)
                 table.withUnsafeBufferPointer { table in
                     bytes.withUnsafeBytes { written in
+                        // Names in a response mostly end like the question (the zone's origin): when
+                        // all but the first label spell a suffix of the message's first name, that is
+                        // the suffix's first occurrence, the target the table would give, found by
+                        // one comparison instead of a lookup per label.
+                        if labelCount >= 2 && firstAt >= 0 && firstAt + firstLength < 0x4000 {
+                            let tail = start(1)
+                            let size = position + 1 - tail
+                            if let at = WireWriter.suffixOffset(
+                                copy + tail, size, in: written, nameAt: firstAt, length: firstLength)
+                            {
+                                parent = UInt32(truncatingIfNeeded: at) + 1
+                                matched = 1
+                            }
+                        }
                         while matched > 0 {
                             let label = copy + start(matched - 1)
                             let hash = WireWriter.hash(padded: label, parent: parent)
@@ -112,6 +127,42 @@ extension WireWriter {
                 out.storeBytes(of: pointer.bigEndian, toByteOffset: prefix, as: UInt16.self)
             }
         }
+    }
+
+    /// Where, in the name of `length` bytes at `nameAt` in `written`, the `size` bytes at `suffix`
+    /// (a padded copy) are, as a suffix starting at a label, byte for byte; nil if they are not.
+    @inlinable @inline(__always)
+    static func suffixOffset(
+        _ suffix: UnsafeRawPointer, _ size: Int, in written: UnsafeRawBufferPointer, nameAt: Int, length: Int
+    ) -> Int? {
+        guard size <= length else { return nil }
+        precondition(nameAt + length <= written.count, "the first name past the end of the message")
+        let name = written.baseAddress! + nameAt
+        let at = length - size
+        var position = 0
+        while position < at { position += 1 + Int(name.load(fromByteOffset: position, as: UInt8.self)) }
+        guard position == at else { return nil }
+        let other = name + at
+        var k = 0
+        while k + 8 <= size {
+            guard
+                suffix.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                    == other.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            else { return nil }
+            k += 8
+        }
+        if k < size && nameAt + at + k + 8 <= written.count {
+            let mask: UInt64 = (1 << UInt64(8 * (size - k))) &- 1
+            let left = UInt64(littleEndian: suffix.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+            let right = UInt64(littleEndian: other.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+            return (left ^ right) & mask == 0 ? nameAt + at : nil
+        }
+        while k < size {
+            guard suffix.load(fromByteOffset: k, as: UInt8.self) == other.load(fromByteOffset: k, as: UInt8.self)
+            else { return nil }
+            k += 1
+        }
+        return nameAt + at
     }
 
     /// Whether the `count` bytes at `name` spell the message's first name, ignoring case (length
