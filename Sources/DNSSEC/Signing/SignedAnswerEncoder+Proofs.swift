@@ -110,12 +110,11 @@ extension SignedAnswerEncoder {
         written.append(owner)
         let start = writer.count
         writer.writeName(wire: chain.owners[position], compress: true)
-        writer.writeUInt16(RRType.nsec3.rawValue)
-        writer.writeUInt16(RRClass.in.rawValue)
-        writer.writeUInt32(signer.nsec3TTL)
-        let rdata = chain.rdata[position]
-        writer.writeUInt16(UInt16(rdata.count))
-        writer.writeBytes(rdata)
+        chain.rdata[position].withUnsafeBytes { rdata in
+            writer.writeRecordBody(
+                type: SignedAnswerEncoder.typeNSEC3, class: SignedAnswerEncoder.classIN, ttl: signer.nsec3TTL,
+                rdata: rdata)
+        }
         guard let entry = signer.signatures(chainEntry: position, now: now) else { return 1 }
         return 1 + writeRRSIGs(entry, ownerAt: start, ttl: signer.nsec3TTL, into: &writer)
     }

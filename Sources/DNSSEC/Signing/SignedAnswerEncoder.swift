@@ -17,6 +17,12 @@ public struct SignedAnswerEncoder {
     /// Room for a name being built (a wildcard `*.<closest encloser>`) or copied.
     var scratch: [UInt8]
 
+    /// The numbers written per record: `RRType`'s and `RRClass`'s static members are read through
+    /// an accessor call from outside DNSWire.
+    static let classIN: UInt16 = 1
+    static let typeRRSIG: UInt16 = 46
+    static let typeNSEC3: UInt16 = 50
+
     public init() {
         plain = AnswerEncoder()
         hasher = NSEC3Hasher()
@@ -69,7 +75,9 @@ public struct SignedAnswerEncoder {
         guard case .rrset(let index) = item.content, let entry = signer.signatures(rrset: index, now: now) else {
             return count
         }
-        count += writeRRSIGs(entry, ownerAt: start, ttl: item.ttl, into: &writer)
+        // Where the owner's name is (not a pointer to it), as `plain` remembers it.
+        let ownerAt = plain.lastOwnerAt >= 0 ? plain.lastOwnerAt : start
+        count += writeRRSIGs(entry, ownerAt: ownerAt, ttl: item.ttl, into: &writer)
         return count
     }
 
@@ -78,21 +86,26 @@ public struct SignedAnswerEncoder {
     mutating func writeRRSIGs(
         _ entry: SignatureEntry, ownerAt: Int, ttl: UInt32, into writer: inout WireWriter
     ) -> UInt16 {
-        var offset = 0
-        let records = entry.records
-        while offset < records.count {
-            let end = offset + 2 + (Int(records[offset]) << 8 | Int(records[offset + 1]))
-            if ownerAt < 0x4000 {
-                writer.writeUInt16(0xC000 | UInt16(ownerAt))
-            } else {
-                copyName(at: ownerAt, from: writer.bytes)
-                writer.writeName(wire: scratch, compress: true)
+        entry.records.withUnsafeBytes { records in
+            var offset = 0
+            while offset < records.count {
+                let end = offset + 2 + (Int(records[offset]) << 8 | Int(records[offset + 1]))
+                let data = UnsafeRawBufferPointer(rebasing: records[offset..<end])
+                if ownerAt < 0x4000 {
+                    // One append: owner pointer, TYPE, CLASS, TTL, RDLENGTH and the cached RDATA.
+                    writer.writeRecord(
+                        ownerAt: ownerAt, type: SignedAnswerEncoder.typeRRSIG, class: SignedAnswerEncoder.classIN,
+                        ttl: ttl,
+                        lengthAndData: data)
+                } else {
+                    copyName(at: ownerAt, from: writer.bytes)
+                    writer.writeName(wire: scratch, compress: true)
+                    writer.writeRecordBody(
+                        type: SignedAnswerEncoder.typeRRSIG, class: SignedAnswerEncoder.classIN, ttl: ttl,
+                        lengthAndData: data)
+                }
+                offset = end
             }
-            writer.writeUInt16(RRType.rrsig.rawValue)
-            writer.writeUInt16(RRClass.in.rawValue)
-            writer.writeUInt32(ttl)
-            writer.writeBytes(records[offset..<end])
-            offset = end
         }
         return entry.count
     }

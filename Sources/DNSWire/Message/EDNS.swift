@@ -59,14 +59,18 @@ public struct EDNS: Hashable, Sendable {
 
     /// Writes the whole OPT record: root owner, type 41, then the fields.
     public func serialize(into writer: inout WireWriter) {
-        writer.writeUInt8(0)
-        writer.writeUInt16(RRType.opt.rawValue)
-        writer.writeUInt16(udpPayloadSize)
-        writer.writeUInt8(extendedRCode)
-        writer.writeUInt8(version)
-        writer.writeUInt16((dnssecOK ? 0x8000 : 0) | otherFlags)
-        let lengthAt = writer.count
-        writer.writeUInt16(0)
+        // Root owner, TYPE, CLASS (payload size), TTL (extended RCODE, version, flags), RDLENGTH 0.
+        let fields = (udpPayloadSize, extendedRCode, version, (dnssecOK ? 0x8000 : 0) | otherFlags)
+        writer.writeRaw(count: 11) { out in
+            out.storeBytes(of: 0, as: UInt8.self)
+            out.storeBytes(of: UInt16(41).bigEndian, toByteOffset: 1, as: UInt16.self)
+            out.storeBytes(of: fields.0.bigEndian, toByteOffset: 3, as: UInt16.self)
+            out.storeBytes(of: fields.1, toByteOffset: 5, as: UInt8.self)
+            out.storeBytes(of: fields.2, toByteOffset: 6, as: UInt8.self)
+            out.storeBytes(of: fields.3.bigEndian, toByteOffset: 7, as: UInt16.self)
+            out.storeBytes(of: 0, toByteOffset: 9, as: UInt16.self)
+        }
+        let lengthAt = writer.count - 2
         for option in options {
             writer.writeUInt16(option.code)
             writer.writeUInt16(UInt16(option.data.count))

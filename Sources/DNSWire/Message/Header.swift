@@ -32,12 +32,15 @@ public struct Header: Hashable, Sendable {
     }
 
     public func serialize(into writer: inout WireWriter) {
-        writer.writeUInt16(id)
-        writer.writeUInt16(flags)
-        writer.writeUInt16(questionCount)
-        writer.writeUInt16(answerCount)
-        writer.writeUInt16(authorityCount)
-        writer.writeUInt16(additionalCount)
+        let fields = (id, flags, questionCount, answerCount, authorityCount, additionalCount)
+        writer.writeRaw(count: Header.size) { out in
+            out.storeBytes(of: fields.0.bigEndian, as: UInt16.self)
+            out.storeBytes(of: fields.1.bigEndian, toByteOffset: 2, as: UInt16.self)
+            out.storeBytes(of: fields.2.bigEndian, toByteOffset: 4, as: UInt16.self)
+            out.storeBytes(of: fields.3.bigEndian, toByteOffset: 6, as: UInt16.self)
+            out.storeBytes(of: fields.4.bigEndian, toByteOffset: 8, as: UInt16.self)
+            out.storeBytes(of: fields.5.bigEndian, toByteOffset: 10, as: UInt16.self)
+        }
     }
 
     public static let qrBit: UInt16 = 0x8000

@@ -87,11 +87,14 @@ extension Message {
         header.authorityCount = UInt16(authority.count)
         header.additionalCount = UInt16(additional.count + (edns == nil ? 0 : 1))
         header.serialize(into: &writer)
-        for question in questions { question.serialize(into: &writer) }
+        questions.withUnsafeBufferPointer { questions in
+            for index in questions.indices { questions[index].serialize(into: &writer) }
+        }
         let afterQuestion = writer.mark()
-        for record in answers { record.serialize(into: &writer) }
-        for record in authority { record.serialize(into: &writer) }
-        for record in additional { record.serialize(into: &writer) }
+        var owner = PreviousOwner()
+        Message.serialize(answers, into: &writer, owner: &owner)
+        Message.serialize(authority, into: &writer, owner: &owner)
+        Message.serialize(additional, into: &writer, owner: &owner)
         edns?.serialize(into: &writer)
         guard writer.count > limit else { return true }
         writer.rollback(to: afterQuestion)
@@ -105,6 +108,40 @@ extension Message {
             writer.patchUInt16(count, at: 6 + 2 * index)
         }
         return false
+    }
+
+    /// The last owner written and where its name is (never a pointer), or -1: a record with the
+    /// same owner (the next of its RRset, its RRSIG) is written with a pointer there, found by
+    /// comparing bytes instead of looking each label up in the compression table. It is where the
+    /// table would point anyway: the first occurrence of that name.
+    struct PreviousOwner {
+        var name: DNSName = .root
+        var at = -1
+    }
+
+    /// Writes a section's records through its buffer, each owner as a pointer to the previous
+    /// owner when they are the same.
+    static func serialize(_ records: [ResourceRecord], into writer: inout WireWriter, owner: inout PreviousOwner) {
+        records.withUnsafeBufferPointer { records in
+            for index in records.indices {
+                let record = records.baseAddress! + index
+                if owner.at >= 0 && owner.name.wire == record.pointee.name.wire {
+                    writer.writeUInt16(0xC000 | UInt16(truncatingIfNeeded: owner.at))
+                } else {
+                    let start = writer.count
+                    writer.writeName(record.pointee.name, compress: true)
+                    owner.name = record.pointee.name
+                    owner.at = writer.bytes.withUnsafeBufferPointer { bytes in
+                        // The root is shorter than a pointer to it: never pointed at.
+                        if bytes[start] == 0 { return -1 }
+                        let at =
+                            bytes[start] & 0xC0 == 0xC0 ? Int(bytes[start] & 0x3F) << 8 | Int(bytes[start + 1]) : start
+                        return at < 0x4000 ? at : -1
+                    }
+                }
+                record.pointee.serializeAfterOwner(into: &writer, form: .compressed)
+            }
+        }
     }
 
     /// The message encoded into a new buffer.

@@ -31,6 +31,11 @@ public struct ResourceRecord: Hashable, Sendable {
         case .uncompressed: writer.writeName(name, compress: false)
         case .canonical: writer.writeCanonicalName(name)
         }
+        serializeAfterOwner(into: &writer, form: form)
+    }
+
+    /// Appends TYPE, CLASS, TTL, RDLENGTH and RDATA: the record but its owner.
+    func serializeAfterOwner(into writer: inout WireWriter, form: NameForm) {
         let lengthAt = writer.writeRecordHeader(type: type.rawValue, class: rrClass.rawValue, ttl: ttl)
         data.serialize(into: &writer, form: form)
         writer.patchUInt16(UInt16(writer.count - lengthAt - 2), at: lengthAt)

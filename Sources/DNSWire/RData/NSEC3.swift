@@ -41,14 +41,30 @@ public struct NSEC3: RDataProtocol {
 
     /// A straight append of the stored bytes: the signer writes many of these.
     public func serialize(into writer: inout WireWriter, form: NameForm) {
-        writer.writeUInt8(hashAlgorithm)
-        writer.writeUInt8(flags)
-        writer.writeUInt16(iterations)
-        writer.writeUInt8(UInt8(salt.count))
-        writer.writeBytes(salt)
-        writer.writeUInt8(UInt8(nextHashedOwner.count))
-        writer.writeBytes(nextHashedOwner)
-        writer.writeBytes(types.wire)
+        // No names: the whole RDATA is one append.
+        let fields = (hashAlgorithm, flags, iterations)
+        salt.withUnsafeBytes { salt in
+            nextHashedOwner.withUnsafeBytes { next in
+                types.wire.withUnsafeBytes { types in
+                    writer.writeRaw(count: 6 + salt.count + next.count + types.count) { out in
+                        out.storeBytes(of: fields.0, as: UInt8.self)
+                        out.storeBytes(of: fields.1, toByteOffset: 1, as: UInt8.self)
+                        out.storeBytes(of: fields.2.bigEndian, toByteOffset: 2, as: UInt16.self)
+                        out.storeBytes(of: UInt8(truncatingIfNeeded: salt.count), toByteOffset: 4, as: UInt8.self)
+                        if salt.count > 0 { (out + 5).copyMemory(from: salt.baseAddress!, byteCount: salt.count) }
+                        let nextAt = 5 + salt.count
+                        out.storeBytes(of: UInt8(truncatingIfNeeded: next.count), toByteOffset: nextAt, as: UInt8.self)
+                        if next.count > 0 {
+                            (out + nextAt + 1).copyMemory(from: next.baseAddress!, byteCount: next.count)
+                        }
+                        let typesAt = nextAt + 1 + next.count
+                        if types.count > 0 {
+                            (out + typesAt).copyMemory(from: types.baseAddress!, byteCount: types.count)
+                        }
+                    }
+                }
+            }
+        }
     }
 
     public init(fields: [TextField], origin: DNSName?) throws(TextError) {

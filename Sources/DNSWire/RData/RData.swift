@@ -304,10 +304,12 @@ func parseName(_ fields: [TextField], _ index: Int, origin: DNSName?) throws(Tex
 
 extension WireWriter {
     /// Writes a name inside RDATA in the given form; `compressible` says whether the type allows
-    /// compression and `lowercased` whether its canonical form lowercases names.
+    /// compression and `lowercased` whether its canonical form lowercases names. A name that may
+    /// not be compressed is not a compression target either (dnspython and Knot do not point into
+    /// RRSIG signers or SRV targets), which also spares it the table lookups.
     @inlinable mutating func writeName(_ name: DNSName, form: NameForm, compressible: Bool, lowercased: Bool) {
         switch form {
-        case .compressed: writeName(name, compress: compressible)
+        case .compressed: if compressible { writeName(name, compress: true) } else { writeNameWithoutTarget(name) }
         case .uncompressed: writeName(name, compress: false)
         case .canonical:
             if lowercased { writeCanonicalName(name) } else { writeBytes(name.wire) }

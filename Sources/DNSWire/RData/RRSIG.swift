@@ -43,8 +43,31 @@ public struct RRSIG: RDataProtocol {
     }
 
     public func serialize(into writer: inout WireWriter, form: NameForm) {
-        serializeWithoutSignature(into: &writer, form: form)
-        writer.writeBytes(signature)
+        guard form != .canonical else {
+            serializeWithoutSignature(into: &writer, form: form)
+            writer.writeBytes(signature)
+            return
+        }
+        // The signer is never compressed nor pointed into (RFC 4034 §3.1.7, RFC 3597 §4): the
+        // whole RDATA is one append, fixed fields, signer and signature.
+        let fields = (typeCovered.rawValue, algorithm, labels, originalTTL, expiration, inception, keyTag)
+        signer.wire.withUnsafeBytes { signer in
+            signature.withUnsafeBytes { signature in
+                writer.writeRaw(count: 18 + signer.count + signature.count) { out in
+                    out.storeBytes(of: fields.0.bigEndian, as: UInt16.self)
+                    out.storeBytes(of: fields.1, toByteOffset: 2, as: UInt8.self)
+                    out.storeBytes(of: fields.2, toByteOffset: 3, as: UInt8.self)
+                    out.storeBytes(of: fields.3.bigEndian, toByteOffset: 4, as: UInt32.self)
+                    out.storeBytes(of: fields.4.bigEndian, toByteOffset: 8, as: UInt32.self)
+                    out.storeBytes(of: fields.5.bigEndian, toByteOffset: 12, as: UInt32.self)
+                    out.storeBytes(of: fields.6.bigEndian, toByteOffset: 16, as: UInt16.self)
+                    (out + 18).copyMemory(from: signer.baseAddress!, byteCount: signer.count)
+                    if signature.count > 0 {
+                        (out + 18 + signer.count).copyMemory(from: signature.baseAddress!, byteCount: signature.count)
+                    }
+                }
+            }
+        }
     }
 
     /// The RDATA up to and excluding the signature: the prefix that the signature covers

@@ -39,11 +39,19 @@ public struct SOA: RDataProtocol {
     public func serialize(into writer: inout WireWriter, form: NameForm) {
         writer.writeName(mname, form: form, compressible: true, lowercased: true)
         writer.writeName(rname, form: form, compressible: true, lowercased: true)
-        writer.writeUInt32(serial)
-        writer.writeUInt32(refresh)
-        writer.writeUInt32(retry)
-        writer.writeUInt32(expire)
-        writer.writeUInt32(minimum)
+        writeTimers(into: &writer)
+    }
+
+    /// SERIAL, REFRESH, RETRY, EXPIRE and MINIMUM in one append.
+    @inlinable public func writeTimers(into writer: inout WireWriter) {
+        let timers = (serial, refresh, retry, expire, minimum)
+        writer.writeRaw(count: 20) { out in
+            out.storeBytes(of: timers.0.bigEndian, as: UInt32.self)
+            out.storeBytes(of: timers.1.bigEndian, toByteOffset: 4, as: UInt32.self)
+            out.storeBytes(of: timers.2.bigEndian, toByteOffset: 8, as: UInt32.self)
+            out.storeBytes(of: timers.3.bigEndian, toByteOffset: 12, as: UInt32.self)
+            out.storeBytes(of: timers.4.bigEndian, toByteOffset: 16, as: UInt32.self)
+        }
     }
 
     /// The timer fields accept TTL units (`1h`, `2w`), as BIND and Knot do.

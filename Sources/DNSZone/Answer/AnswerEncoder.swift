@@ -13,10 +13,17 @@ import DNSWire
 /// ARCOUNT at offset 10), and uses the marks in `ResponseLayout` to cut the response back.
 public struct AnswerEncoder {
     var scratch: [UInt8]
+    var lastOwner: AnswerRRset.Owner
+    /// Where the name of the last RRset's owner is in this response (the offset a pointer to it
+    /// carries: never a pointer itself), or -1: an RRset's second record and its RRSIGs (the
+    /// DNSSEC layer writes them right after it) point there without looking the name up.
+    public private(set) var lastOwnerAt: Int
 
     public init() {
         scratch = []
         scratch.reserveCapacity(DNSName.maxWireLength)
+        lastOwner = .node(-1)
+        lastOwnerAt = -1
     }
 
     /// Where the sections of a written response start and end, and how many records each has.
@@ -56,6 +63,11 @@ public struct AnswerEncoder {
         writer.patchUInt16(0, at: 10)
     }
 
+    /// CLASS IN and TYPE CNAME as numbers: `RRClass.in` and `RRType.cname` are read through an
+    /// accessor call from outside DNSWire, once per record here.
+    static let classIN: UInt16 = 1
+    static let typeCNAME: UInt16 = 5
+
     /// The header flags bits copied from the query: opcode, RD and CD.
     static let echoedFlags: UInt16 = 0x7800 | Header.rdBit | Header.cdBit
 
@@ -66,14 +78,10 @@ public struct AnswerEncoder {
         _ answer: Answer, for query: Query, packet: UnsafeRawBufferPointer, into writer: inout WireWriter
     ) -> WireWriter.Mark {
         writer.reset()
+        lastOwnerAt = -1
         var flags = Header.qrBit | query.flags & AnswerEncoder.echoedFlags | answer.rcode.rawValue & 0xF
         if answer.authoritative { flags |= Header.aaBit }
-        writer.writeUInt16(query.id)
-        writer.writeUInt16(flags)
-        writer.writeUInt16(1)
-        writer.writeUInt16(0)
-        writer.writeUInt16(0)
-        writer.writeUInt16(0)
+        Header(id: query.id, flags: flags, questionCount: 1).serialize(into: &writer)
         let nameEnd = query.questionEnd - 4
         writer.writeName(wire: UnsafeRawBufferPointer(rebasing: packet[Header.size..<nameEnd]), compress: false)
         writer.writeBytes(UnsafeRawBufferPointer(rebasing: packet[nameEnd..<query.questionEnd]))
@@ -109,61 +117,94 @@ public struct AnswerEncoder {
 
     /// Writes the records of one answer RRset; returns how many. Public for the DNSSEC layer, which
     /// writes each RRset's signatures right after it.
+    ///
+    /// A record is written in at most two appends: its owner (a lookup in the compression table
+    /// only for the RRset's first record, and only when the owner differs from the last RRset's),
+    /// then TYPE, CLASS, TTL and the pre-encoded RDLENGTH and RDATA together; later records are one
+    /// append each, owner pointer included.
     public mutating func write(
         _ item: AnswerRRset, _ answer: Answer, _ zone: Zone, into writer: inout WireWriter
     ) -> UInt16 {
         switch item.content {
         case .synthesizedCNAME(let target):
             writeOwner(item.owner, answer, zone, into: &writer)
-            writeHeader(.cname, ttl: item.ttl, into: &writer)
-            let lengthAt = writer.count
-            writer.writeUInt16(0)
+            let lengthAt = writer.writeRecordHeader(
+                type: AnswerEncoder.typeCNAME, class: AnswerEncoder.classIN, ttl: item.ttl)
             scratch.removeAll(keepingCapacity: true)
             scratch.append(contentsOf: answer.names[target])
             writer.writeName(wire: scratch, compress: true)
             writer.patchUInt16(UInt16(writer.count - lengthAt - 2), at: lengthAt)
             return 1
         case .rrset(let index):
-            let set = zone.rrsets[index]
-            if set.hasCompressibleNames {
-                for record in set.records {
-                    writeOwner(item.owner, answer, zone, into: &writer)
-                    writeHeader(set.type, ttl: item.ttl, into: &writer)
-                    let lengthAt = writer.count
-                    writer.writeUInt16(0)
-                    AnswerEncoder.writeCompressed(record, into: &writer)
-                    writer.patchUInt16(UInt16(writer.count - lengthAt - 2), at: lengthAt)
+            return zone.rrsets.withUnsafeBufferPointer { sets in
+                let set = sets.baseAddress! + index
+                let type = set.pointee.type.rawValue
+                if set.pointee.hasCompressibleNames {
+                    for record in set.pointee.decoded {
+                        writeOwner(item.owner, answer, zone, into: &writer)
+                        let lengthAt = writer.writeRecordHeader(type: type, class: AnswerEncoder.classIN, ttl: item.ttl)
+                        AnswerEncoder.writeCompressed(record, into: &writer)
+                        writer.patchUInt16(UInt16(writer.count - lengthAt - 2), at: lengthAt)
+                    }
+                } else {
+                    set.pointee.wire.withUnsafeBytes { wire in
+                        var offset = 0
+                        while offset < wire.count {
+                            let end = offset + 2 + (Int(wire[offset]) << 8 | Int(wire[offset + 1]))
+                            let data = UnsafeRawBufferPointer(rebasing: wire[offset..<end])
+                            writeRecord(item, type: type, data, answer, zone, into: &writer)
+                            offset = end
+                        }
+                    }
                 }
-            } else {
-                var offset = 0
-                while offset < set.wire.count {
-                    let end = offset + 2 + (Int(set.wire[offset]) << 8 | Int(set.wire[offset + 1]))
-                    writeOwner(item.owner, answer, zone, into: &writer)
-                    writeHeader(set.type, ttl: item.ttl, into: &writer)
-                    writer.writeBytes(set.wire[offset..<end])
-                    offset = end
-                }
+                return UInt16(truncatingIfNeeded: set.pointee.count)
             }
-            return UInt16(set.count)
         }
     }
 
+    /// Writes a record of `item` whose RDLENGTH and RDATA are `lengthAndData`.
+    @inline(__always)
+    mutating func writeRecord(
+        _ item: AnswerRRset, type: UInt16, _ lengthAndData: UnsafeRawBufferPointer, _ answer: Answer, _ zone: Zone,
+        into writer: inout WireWriter
+    ) {
+        if lastOwnerAt >= 0 && lastOwner == item.owner {
+            writer.writeRecord(
+                ownerAt: lastOwnerAt, type: type, class: AnswerEncoder.classIN, ttl: item.ttl,
+                lengthAndData: lengthAndData)
+        } else {
+            writeOwner(item.owner, answer, zone, into: &writer)
+            writer.writeRecordBody(
+                type: type, class: AnswerEncoder.classIN, ttl: item.ttl, lengthAndData: lengthAndData)
+        }
+    }
+
+    /// Writes `owner` (a pointer to the last owner when it is the same) and remembers where it is.
     mutating func writeOwner(_ owner: AnswerRRset.Owner, _ answer: Answer, _ zone: Zone, into writer: inout WireWriter)
     {
+        if lastOwnerAt >= 0 && lastOwner == owner {
+            writer.writeUInt16(0xC000 | UInt16(truncatingIfNeeded: lastOwnerAt))
+            return
+        }
+        let start = writer.count
         switch owner {
         case .node(let node):
-            writer.writeName(zone.nodes[node].name)
+            zone.nodes.withUnsafeBufferPointer { nodes in
+                writer.writeName(nodes[node].name)
+            }
         case .step(let step):
             scratch.removeAll(keepingCapacity: true)
             scratch.append(contentsOf: answer.names[answer.steps[step].name])
             writer.writeName(wire: scratch, compress: true)
         }
-    }
-
-    func writeHeader(_ type: RRType, ttl: UInt32, into writer: inout WireWriter) {
-        writer.writeUInt16(type.rawValue)
-        writer.writeUInt16(RRClass.in.rawValue)
-        writer.writeUInt32(ttl)
+        // Where the name is: here, or where the pointer written here points. The root is one byte,
+        // shorter than a pointer to it: never pointed at.
+        let at = writer.bytes.withUnsafeBufferPointer { bytes in
+            if bytes[start] == 0 { return -1 }
+            return bytes[start] & 0xC0 == 0xC0 ? Int(bytes[start] & 0x3F) << 8 | Int(bytes[start + 1]) : start
+        }
+        lastOwner = owner
+        lastOwnerAt = at < 0x4000 ? at : -1
     }
 
     /// RDATA of the types with compressible names, written field by field. Matching the cases
@@ -178,11 +219,7 @@ public struct AnswerEncoder {
         case .soa(let soa):
             writer.writeName(soa.mname)
             writer.writeName(soa.rname)
-            writer.writeUInt32(soa.serial)
-            writer.writeUInt32(soa.refresh)
-            writer.writeUInt32(soa.retry)
-            writer.writeUInt32(soa.expire)
-            writer.writeUInt32(soa.minimum)
+            soa.writeTimers(into: &writer)
         default:
             data.serialize(into: &writer, form: .uncompressed)
         }

@@ -163,13 +163,19 @@ public struct Responder: DatagramHandler {
     /// Appends our OPT record if the query had one, and counts it in ARCOUNT.
     mutating func appendOPT(rcode: RCode) {
         guard query.hasEDNS else { return }
-        writer.writeUInt8(0)
-        writer.writeUInt16(RRType.opt.rawValue)
-        writer.writeUInt16(Responder.advertisedUDPSize)
-        writer.writeUInt8(UInt8(truncatingIfNeeded: rcode.rawValue >> 4))
-        writer.writeUInt8(0)
-        writer.writeUInt16(query.dnssecOK ? 0x8000 : 0)
-        writer.writeUInt16(0)
+        // Root owner, TYPE 41, CLASS (payload size), TTL (extended RCODE, version 0, DO), RDLENGTH 0:
+        // one append.
+        let extendedRCode = UInt8(truncatingIfNeeded: rcode.rawValue >> 4)
+        let flags: UInt16 = query.dnssecOK ? 0x8000 : 0
+        writer.writeRaw(count: Responder.optSize) { out in
+            out.storeBytes(of: 0, as: UInt8.self)
+            out.storeBytes(of: UInt16(41).bigEndian, toByteOffset: 1, as: UInt16.self)
+            out.storeBytes(of: Responder.advertisedUDPSize.bigEndian, toByteOffset: 3, as: UInt16.self)
+            out.storeBytes(of: extendedRCode, toByteOffset: 5, as: UInt8.self)
+            out.storeBytes(of: 0, toByteOffset: 6, as: UInt8.self)
+            out.storeBytes(of: flags.bigEndian, toByteOffset: 7, as: UInt16.self)
+            out.storeBytes(of: 0, toByteOffset: 9, as: UInt16.self)
+        }
         let additional = UInt16(writer.bytes[10]) << 8 | UInt16(writer.bytes[11])
         writer.patchUInt16(additional + 1, at: 10)
     }
