@@ -12,8 +12,8 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        /// The workloads and packets, shared by the two executables below. Only `CodecBenchmarks` sits
-        /// in `Benchmarks/`: the plugin takes every executable target there for a benchmark.
+        /// The workloads and packets, shared by the two executables below. Only the benchmark
+        /// executables sit in `Benchmarks/`: the plugin takes every executable target there for one.
         .target(
             name: "CodecWorkloads",
             dependencies: [
@@ -35,6 +35,25 @@ let package = Package(
                 "CodecWorkloads",
             ],
             path: "Benchmarks/CodecBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        /// The online signer: one signature per algorithm, the NSEC3 hash, signed answers from the cache.
+        .target(
+            name: "SigningWorkloads",
+            dependencies: [
+                .product(name: "DNSWire", package: "Sigil"),
+                .product(name: "DNSZone", package: "Sigil"),
+                .product(name: "DNSSEC", package: "Sigil"),
+            ],
+            path: "Sources/SigningWorkloads"
+        ),
+        .executableTarget(
+            name: "SigningBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                "SigningWorkloads",
+            ],
+            path: "Benchmarks/SigningBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]

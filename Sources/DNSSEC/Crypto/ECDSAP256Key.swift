@@ -2,26 +2,24 @@ import COpenSSL
 
 /// An ECDSA P-256 private key for algorithm 13, ECDSAP256SHA256 (RFC 6605).
 ///
-/// The parsed `EVP_PKEY` is kept for the life of the key so signing does no key parsing, together
-/// with an `EVP_PKEY_CTX` already initialised for signing (provider algorithm fetched, key bound).
-/// Each `sign` call duplicates that template (`EVP_PKEY_CTX_dup` takes it `const`, and OpenSSL 3
-/// allows concurrent read-only use of an object) and signs with its own copy: about 28 µs of CPU
-/// per signature against 44 µs for a fresh `EVP_PKEY_CTX_new_from_pkey` + `EVP_PKEY_sign_init`
-/// per call (OpenSSL 3.0, x86-64), as the provider lookup in `sign_init` is not repeated.
-/// Neither the key nor the template is mutated after `init`, so concurrent signing from many
-/// threads is safe; that is why this class is `@unchecked Sendable`.
+/// The key is parsed once: the `EVP_PKEY` (for writing key files) and the `EC_KEY` inside it,
+/// which signing uses directly (`ECDSA_do_sign`, through the shim). The EVP route needed a
+/// duplicated `EVP_PKEY_CTX` per signature (three allocations and a provider context copy, as a
+/// context must not be shared by threads) and gave DER that had to be parsed back into r ‖ s;
+/// `ECDSA_do_sign` gives r and s as numbers. The digest is a stack SHA-256 (no `EVP_MD_CTX`).
+/// Neither the key nor the `EC_KEY` is mutated after `init`, and ECDSA only reads the key, so
+/// concurrent signing from many threads is safe (the EVP contexts shared it the same way); that
+/// is why this class is `@unchecked Sendable`.
 public final class ECDSAP256Key: @unchecked Sendable {
     /// DNSKEY public key field: X ‖ Y, 64 bytes, without the 0x04 uncompressed-point prefix.
     public let publicKey: [UInt8]
     private let pkey: OpaquePointer
-    /// Initialised for `EVP_PKEY_sign`; only ever duplicated, never used directly.
-    private let signTemplate: OpaquePointer
+    /// The key as libcrypto's `EC_KEY`, what `sigil_ecdsa_sign` signs with.
+    private let ecKey: OpaquePointer
 
     /// Length of the private scalar, of X and Y, and of r and s.
     static let width = 32
     public static let signatureLength = 64
-    /// Upper bound on DER `ECDSA-Sig-Value` for P-256: 2 + 2 × (2 + 33).
-    static let maxDERLength = 72
 
     /// Loads a key from its private scalar (BIND's `PrivateKey:` field), deriving the public key.
     ///
@@ -33,17 +31,12 @@ public final class ECDSAP256Key: @unchecked Sendable {
         }
         let scalar = [UInt8](repeating: 0, count: Self.width - stored.count) + stored
         let (pkey, publicPoint) = try Self.makeKeyPair(scalar)
-        guard let template = EVP_PKEY_CTX_new_from_pkey(nil, pkey, nil) else {
+        guard let ecKey = sigil_evp_pkey_get1_ec_key(pkey) else {
             EVP_PKEY_free(pkey)
-            throw .openSSL("EVP_PKEY_CTX_new_from_pkey")
-        }
-        guard EVP_PKEY_sign_init(template) == 1 else {
-            EVP_PKEY_CTX_free(template)
-            EVP_PKEY_free(pkey)
-            throw .openSSL("EVP_PKEY_sign_init")
+            throw .openSSL("EVP_PKEY_get1_EC_KEY")
         }
         self.pkey = pkey
-        self.signTemplate = template
+        self.ecKey = ecKey
         self.publicKey = Array(publicPoint.dropFirst())
     }
 
@@ -62,7 +55,7 @@ public final class ECDSAP256Key: @unchecked Sendable {
     }
 
     deinit {
-        EVP_PKEY_CTX_free(signTemplate)
+        sigil_ec_key_free(ecKey)
         EVP_PKEY_free(pkey)
     }
 
@@ -72,8 +65,8 @@ public final class ECDSAP256Key: @unchecked Sendable {
     }
 
     /// Signs `data` (SHA-256, then ECDSA) and writes r ‖ s to the first 64 bytes of `output`.
-    /// Returns the number of bytes written. Uses a per-call copy of the signing context, so
-    /// concurrent calls on one key are safe.
+    /// Returns the number of bytes written. Allocates only inside libcrypto's ECDSA (its
+    /// temporaries and the `ECDSA_SIG`); safe to call from many threads at once.
     public func sign(
         _ data: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
     ) throws(CryptoError)
@@ -81,25 +74,12 @@ public final class ECDSAP256Key: @unchecked Sendable {
     {
         precondition(output.count >= Self.signatureLength, "signature output buffer too small")
         var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        // Stack buffers: 32 bytes of digest and `maxDERLength` (72) bytes of DER signature.
-        var der: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var derLength = MemoryLayout.size(ofValue: der)
-        assert(derLength == Self.maxDERLength)
-        let md = DigestAlgorithm.sha256.md
         let ok = withUnsafeMutableBytes(of: &digest) { digestBytes in
-            withUnsafeMutableBytes(of: &der) { derBytes in
-                var digestLength: UInt32 = 0
-                guard EVP_Digest(data.baseAddress, data.count, digestBytes.baseAddress, &digestLength, md, nil) == 1,
-                    let ctx = EVP_PKEY_CTX_dup(signTemplate)
-                else { return false }
-                defer { EVP_PKEY_CTX_free(ctx) }
-                guard
-                    EVP_PKEY_sign(
-                        ctx, derBytes.baseAddress, &derLength, digestBytes.baseAddress, Int(digestLength)) == 1
-                else { return false }
-                return ECDSASignatureEncoding.rawFromDER(
-                    UnsafeRawBufferPointer(rebasing: derBytes[..<derLength]), width: Self.width, into: output)
-            }
+            let digestPointer = digestBytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            sigil_sha256(data.baseAddress, data.count, digestPointer)
+            return sigil_ecdsa_sign(
+                ecKey, digestPointer, Int32(digestBytes.count), Int32(Self.width),
+                output.baseAddress!.assumingMemoryBound(to: UInt8.self)) == 1
         }
         guard ok else { throw .openSSL("ECDSA P-256 signing failed") }
         return Self.signatureLength
@@ -203,8 +183,7 @@ extension ECDSAP256Key {
         return scalar
     }
 
-    /// r ‖ s → DER via libcrypto, deliberately independent of the hand-written parser used when
-    /// signing, so verification cross-checks it.
+    /// r ‖ s → DER via libcrypto, for `EVP_DigestVerify`.
     fileprivate static func derFromRaw(_ raw: [UInt8]) -> [UInt8]? {
         guard let sig = ECDSA_SIG_new() else { return nil }
         defer { ECDSA_SIG_free(sig) }

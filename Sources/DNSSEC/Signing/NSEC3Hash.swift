@@ -71,18 +71,40 @@ public struct NSEC3Hash: Hashable, Comparable, Sendable {
         for index in 0..<NSEC3Hasher.hashLength { out.append(byte(index)) }
     }
 
+    /// Writes the raw 20 bytes to the start of `out`.
+    func write(to out: UnsafeMutableRawBufferPointer) {
+        precondition(out.count >= NSEC3Hasher.hashLength)
+        out.storeBytes(of: high.bigEndian, toByteOffset: 0, as: UInt64.self)
+        out.storeBytes(of: middle.bigEndian, toByteOffset: 8, as: UInt64.self)
+        out.storeBytes(of: UInt32(truncatingIfNeeded: low).bigEndian, toByteOffset: 16, as: UInt32.self)
+    }
+
     /// Appends the base32hex (lowercase, unpadded: 32 characters) form, the NSEC3 owner label.
     func appendBase32Hex(to out: inout [UInt8]) {
-        // 20 bytes are exactly 32 groups of 5 bits: 160 = high(64) ‖ middle(64) ‖ low(32).
-        for group in 0..<32 {
-            let bit = group * 5
-            var value: UInt64 = 0
-            for offset in 0..<5 {
-                let position = bit + offset
-                let word = position < 64 ? high : position < 128 ? middle : low << 32
-                value = value << 1 | (word >> UInt64(63 - position % 64)) & 1
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: 32))
+        out.withUnsafeMutableBytes { writeBase32Hex(to: UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }
+    }
+
+    /// Writes the base32hex form (RFC 4648 §7, lowercase, 32 characters) to the start of `out`.
+    /// 160 bits are four 40-bit groups of eight 5-bit digits each.
+    func writeBase32Hex(to out: UnsafeMutableRawBufferPointer) {
+        precondition(out.count >= 32)
+        // high(64) ‖ middle(64) ‖ low(32) as four 40-bit groups.
+        let groups: (UInt64, UInt64, UInt64, UInt64) = (
+            high >> 24,
+            (high & 0xFF_FFFF) << 16 | middle >> 48,
+            middle >> 8 & 0xFF_FFFF_FFFF,
+            (middle & 0xFF) << 32 | low & 0xFFFF_FFFF
+        )
+        withUnsafeBytes(of: groups) { words in
+            for group in 0..<4 {
+                let value = words.load(fromByteOffset: group * 8, as: UInt64.self)
+                for digit in 0..<8 {
+                    let five = UInt8(truncatingIfNeeded: value >> UInt64(35 - 5 * digit)) & 0x1F
+                    out[group * 8 + digit] = five < 10 ? 48 + five : 87 + five
+                }
             }
-            out.append(value < 10 ? UInt8(48 + value) : UInt8(87 + value))
         }
     }
 }
