@@ -15,11 +15,11 @@ public struct TransportConfiguration: Sendable {
     /// The receive buffer of each UDP socket (`SO_RCVBUFFORCE` when privileged, else `SO_RCVBUF`, which the
     /// kernel caps at `net.core.rmem_max`), or nil for the system default.
     ///
-    /// Why 1 MiB: the default (`rmem_default`, 208 KiB on Debian) is charged per datagram at its buffer's true
-    /// size, about 1 KiB even for a 40-byte query on loopback, so 200 queries arriving while the worker is
-    /// descheduled already overflow it and the kernel drops them (measured: `dnsperf -q 200` lost 1 to 9
-    /// queries per 8 s run, all counted in `/proc/net/udp` "drops" of the server's socket). NSD asks for 1 MiB
-    /// in the same way.
+    /// Why 1 MiB: each datagram is charged at its buffer's true size, about 830 bytes on loopback even for a
+    /// 29-byte query, so the default (`rmem_default`, 208 KiB on Debian) holds only about 250 queries, and a
+    /// burst arriving while the worker is descheduled overflows it: under `dnsperf -q 200` on a busy machine
+    /// the kernel dropped a few queries per run on the server's socket (`/proc/net/udp` "drops"), none with
+    /// 1 MiB. NSD asks for 1 MiB the same way.
     public var udpSocketReceiveBufferBytes: Int? = 1 << 20
     /// `SO_SNDBUF` for the UDP sockets, or nil for the system default.
     public var udpSocketSendBufferBytes: Int? = nil
