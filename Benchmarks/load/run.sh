@@ -200,15 +200,20 @@ P
 }
 
 # ---- measurement
-# CPU ticks (utime+stime) of a process and all its descendants, all threads included.
-cpu_ticks() {
-    local pids=($1) t=0 p c
-    local i=0
+# A process and all its descendants (NSD forks its servers).
+family() {
+    local pids=($1) i=0 c
     while [ $i -lt ${#pids[@]} ]; do
         for c in $(cat /proc/"${pids[$i]}"/task/*/children 2>/dev/null); do pids+=("$c"); done
         i=$((i + 1))
     done
-    for p in "${pids[@]}"; do
+    echo "${pids[@]}"
+}
+
+# CPU ticks (utime+stime) of a process and all its descendants, all threads included.
+cpu_ticks() {
+    local t=0 p c
+    for p in $(family "$1"); do
         c=$(sed 's/.*) //' /proc/"$p"/stat 2>/dev/null | awk '{print $12 + $13}') || continue
         t=$((t + ${c:-0}))
     done
@@ -220,10 +225,12 @@ cpu_ticks() {
 socket_drops() {  # port
     awk -v port="$(printf '%04X' "$1")" 'NR > 1 && $2 ~ (":" port "$") {d += $NF} END {print d + 0}' /proc/net/udp
 }
-# Context switches (voluntary and not) of a process's threads: a worker that sleeps after every batch
-# pays one per wake-up, so per query this says how well its batches fill.
+# Context switches (voluntary and not) of a process's and its descendants' threads: a worker that
+# sleeps after every batch pays one per wake-up, so per query this says how well its batches fill.
 switches() {
-    cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s + 0}'
+    local p
+    for p in $(family "$1"); do cat /proc/"$p"/task/*/status 2>/dev/null; done \
+        | awk '/ctxt_switches/ {s += $2} END {print s + 0}'
 }
 rcvbuf_errors() {
     awk '/^Udp: [0-9]/ {print $6}' /proc/net/snmp
