@@ -43,10 +43,12 @@ def main():
     args = parser.parse_args()
 
     runs = defaultdict(list)
+    by_round = defaultdict(dict)
     with open(args.results) as f:
         for line in f:
-            phase, label, _round, qps, lost, cpu, done = line.split()
+            phase, label, round_, qps, lost, cpu, done = line.split()[:7]
             runs[(phase, label)].append((float(qps), float(lost), float(cpu), int(done)))
+            by_round[(phase, round_)][label] = (float(qps), float(cpu))
     med = {}
     for key, values in runs.items():
         med[key] = tuple(statistics.median(v[i] for v in values) for i in range(3)) + (max(v[1] for v in values),)
@@ -67,6 +69,7 @@ def main():
 
     def table(phase, title):
         labels = [label for label in ORDER[phase] if (phase, label) in med]
+        labels += sorted(label for p, label in med if p == phase and label not in labels)
         if not labels:
             return
         print(f"**{title}**")
@@ -75,7 +78,7 @@ def main():
         print("|---|---|---:|---:|---:|")
         for label in labels:
             qps, lost, cpu, worst = med[(phase, label)]
-            name, mode = NAMES[label]
+            name, mode = NAMES.get(label, (f"Sigil `{label}`", "plain, 1 UDP worker (SIGIL_VARIANTS)"))
             print(f"| {name} | {mode} | {qps:,.0f} | {lost:.3f} ({worst:.3f}) | {cpu:.2f} |")
         print()
 
@@ -118,6 +121,20 @@ def main():
     for name, value, target_text, target, higher in rows:
         shown = "–" if value is None else f"{value:.2f}"
         print(f"| {name} | {shown} | {target_text} | {verdict(value, target, higher)} |")
+    # The same ratios taken within each round (servers measured minutes apart at most), then the median.
+    sigils = [label for p, label in med if p == "plain" and label not in ("knot", "nsd")]
+    if len(by_round) > 0 and sigils:
+        print()
+        print("| Per-round ratio, median over rounds | CPU/query ÷ Knot | ÷ NSD | qps ÷ Knot | ÷ NSD |")
+        print("|---|---:|---:|---:|---:|")
+        for label in sorted(sigils):
+            cells = []
+            for index in (1, 0):
+                for peer in ("knot", "nsd"):
+                    values = [r[label][index] / r[peer][index] for (p, _), r in by_round.items()
+                              if p == "plain" and label in r and peer in r and r[peer][index]]
+                    cells.append(f"{statistics.median(values):.2f}" if values else "–")
+            print(f"| {label} | " + " | ".join(cells) + " |")
     lost_any = [k for k, v in med.items() if v[3] > 0 and k[1].startswith("sigil")]
     print()
     print(f"Nothing lost (Sigil, every run): {'**not met**: ' + ', '.join('/'.join(k) for k in lost_any) if lost_any else 'met'}.")

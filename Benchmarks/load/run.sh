@@ -2,6 +2,9 @@
 # Server load benchmark: Sigil next to Knot DNS, NSD and PowerDNS, side by side in one run.
 #
 #   Benchmarks/load/run.sh [SECONDS]        # ROUNDS=3 by default; SECONDS (10) per dnsperf run
+#   PHASES=plain Benchmarks/load/run.sh 10  # only the plain phase (default: plain signed cold)
+#   SIGIL_VARIANTS="b:/other/sigil x:VAR=1,VAR2=2"  # plain phase: more Sigils side by side, each a
+#                                           # label and another binary, or environment for this one
 #
 # Every server gets ONE UDP worker and the same zone (make-queries.py zone), on loopback ports
 # picked free. dnsperf (1 thread, 4 clients) runs against each in turn, round after round, so the
@@ -17,6 +20,7 @@
 set -euo pipefail
 secs=${1:-10}
 rounds=${ROUNDS:-3}
+phases=" ${PHASES:-plain signed cold} "
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 scratch=${SCRATCH:-.build-load}
@@ -81,8 +85,12 @@ wait_answer() {  # label [dnssec]
     return 1
 }
 
-start_sigil() {  # label dnssec-yaml
-    local label=$1 p
+start_sigil() {  # label dnssec-yaml [binary | VAR=value,...]
+    local label=$1 p bin=$sigil vars=()
+    case ${3:-} in
+        *=*) IFS=, read -r -a vars <<<"$3" ;;
+        ?*) bin=$3 ;;
+    esac
     p=$(freeport); port[$label]=$p
     mkdir -p "$W/$label-keys"
     cat >"$W/$label.yaml" <<Y
@@ -95,7 +103,7 @@ zones:
     file: $W/zone
     dnssec: $2
 Y
-    "$sigil" serve --config "$W/$label.yaml" >"$W/$label.log" 2>&1 &
+    env "${vars[@]}" "$bin" serve --config "$W/$label.yaml" >"$W/$label.log" 2>&1 &
     top[$label]=$!
 }
 
@@ -192,39 +200,78 @@ P
 }
 
 # ---- measurement
-# CPU ticks (utime+stime) of a process and all its descendants, all threads included.
-cpu_ticks() {
-    local pids=($1) t=0 p c
-    local i=0
+# A process and all its descendants (NSD forks its servers).
+family() {
+    local pids=($1) i=0 c
     while [ $i -lt ${#pids[@]} ]; do
         for c in $(cat /proc/"${pids[$i]}"/task/*/children 2>/dev/null); do pids+=("$c"); done
         i=$((i + 1))
     done
-    for p in "${pids[@]}"; do
+    echo "${pids[@]}"
+}
+
+# CPU ticks (utime+stime) of a process and all its descendants, all threads included.
+cpu_ticks() {
+    local t=0 p c
+    for p in $(family "$1"); do
         c=$(sed 's/.*) //' /proc/"$p"/stat 2>/dev/null | awk '{print $12 + $13}') || continue
         t=$((t + ${c:-0}))
     done
     echo $t
 }
 
+# Datagrams the kernel dropped: on the server's own sockets (/proc/net/udp "drops" of its port), and
+# on every UDP socket of the machine (/proc/net/snmp RcvbufErrors: the server's and dnsperf's).
+socket_drops() {  # port
+    awk -v port="$(printf '%04X' "$1")" 'NR > 1 && $2 ~ (":" port "$") {d += $NF} END {print d + 0}' /proc/net/udp
+}
+# Context switches (voluntary and not) of a process's and its descendants' threads: a worker that
+# sleeps after every batch pays one per wake-up, so per query this says how well its batches fill.
+switches() {
+    local p
+    for p in $(family "$1"); do cat /proc/"$p"/task/*/status 2>/dev/null; done \
+        | awk '/ctxt_switches/ {s += $2} END {print s + 0}'
+}
+rcvbuf_errors() {
+    awk '/^Udp: [0-9]/ {print $6}' /proc/net/snmp
+}
+
+# dnsperf's own CPU (/usr/bin/time, when installed): on a 2-core machine the client shares the cores
+# with the server, so its cost per query bounds the qps any server can show.
+timer=
+[ -x /usr/bin/time ] && timer="/usr/bin/time -f client-cpu:%U:%S"
+
 results=$W/results
 : >"$results"
 measure() {  # phase label round queryfile [dnsperf args...]
-    local phase=$1 label=$2 round=$3 qf=$4 a b out
+    local phase=$1 label=$2 round=$3 qf=$4 a b out d0 e0 s0 drops errors cs latency client
     shift 4
+    d0=$(socket_drops "${port[$label]}")
+    e0=$(rcvbuf_errors)
+    s0=$(switches "${top[$label]}")
     a=$(cpu_ticks "${top[$label]}")
-    out=$(dnsperf -s 127.0.0.1 -p "${port[$label]}" -d "$qf" -l "$secs" -c 4 -T 1 -q 200 "$@" 2>&1)
+    out=$($timer dnsperf -s 127.0.0.1 -p "${port[$label]}" -d "$qf" -l "$secs" -c 4 -T 1 -q 200 "$@" 2>&1)
     b=$(cpu_ticks "${top[$label]}")
+    drops=$(($(socket_drops "${port[$label]}") - d0))
+    errors=$(($(rcvbuf_errors) - e0))
+    cs=$(($(switches "${top[$label]}") - s0))
     awk -v phase="$phase" -v label="$label" -v round="$round" -v ticks=$((b - a)) -v hz="$(getconf CLK_TCK)" '
         /Queries sent/ {sent = $3}
         /Queries completed/ {done = $3}
         /Queries per second/ {qps = $4}
         END {
             if (done == 0) { print phase, label, round, 0, 100, 0, 0; exit }
-            printf "%s %s %s %.0f %.3f %.2f %d\n", phase, label, round, qps, (sent - done) * 100 / sent,
-                ticks * 1e6 / hz / done, done
+            printf "%s %s %s %.0f %.3f %.2f %d %d\n", phase, label, round, qps, (sent - done) * 100 / sent,
+                ticks * 1e6 / hz / done, done, sent - done
         }' <<<"$out" >>"$results"
-    tail -1 "$results" | awk '{printf "  %-6s %-14s round %s: %7d qps  lost %6.3f%%  %6.2f us/query\n", $1, $2, $3, $4, $5, $6}' >&2
+    latency=$(awk '/Average Latency/ {print $4 * 1e6}' <<<"$out")
+    client=$(awk -F: -v done="$(tail -1 "$results" | cut -d' ' -f7)" \
+        '/^client-cpu:/ && done > 0 {printf "%.2f", ($2 + $3) * 1e6 / done}' <<<"$out")
+    tail -1 "$results" | awk -v drops="$drops" -v errors="$errors" -v latency="${latency:-0}" -v cs="$cs" \
+        -v client="${client:--}" '{
+        printf "  %-6s %-14s round %s: %7d qps  lost %6.3f%% (%d)  %6.2f us/query (dnsperf %s)  latency %4.0f us  " \
+            "%5.1f queries/switch  drops: server socket %d, all UDP %d\n", $1, $2, $3, $4, $5, $8, $6, client,
+            latency, $7 / (cs > 0 ? cs : 1), drops, errors}' >&2
 }
 
 # Runs each label in turn, ROUNDS times, rotating the starting server each round.
@@ -249,17 +296,27 @@ phase() {  # phase "labels" queryfile-or-@cold [dnsperf args...]
 start_sigil sigil "{ enabled: false }"
 start_knot knot ""
 start_nsd
-for label in sigil knot nsd; do wait_answer $label || exit 1; done
+plain="sigil knot nsd"
+for variant in ${SIGIL_VARIANTS:-}; do
+    start_sigil "${variant%%:*}" "{ enabled: false }" "${variant#*:}"
+    plain="$plain ${variant%%:*}"
+done
+for label in $plain; do wait_answer $label || exit 1; done
 
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "plain: $rounds rounds x ${secs}s" >&2
-phase plain "sigil knot nsd" "$W/mix.queries"
+if [[ $phases == *" plain "* ]]; then
+    echo "plain: $rounds rounds x ${secs}s" >&2
+    phase plain "$plain" "$W/mix.queries"
+fi
 
-start_sigil sigil-signed "{ enabled: true, algorithm: ecdsap256sha256, denial: nsec3 }"
-signed=yes
-if ! wait_answer sigil-signed +dnssec 2>"$W/sigil-signed.wait"; then
-    signed=no
-    echo "sigil does not sign yet: signed phases skipped" >&2
+signed=no
+if [[ $phases == *" signed "* || $phases == *" cold "* ]]; then
+    start_sigil sigil-signed "{ enabled: true, algorithm: ecdsap256sha256, denial: nsec3 }"
+    signed=yes
+    if ! wait_answer sigil-signed +dnssec 2>"$W/sigil-signed.wait"; then
+        signed=no
+        echo "sigil does not sign yet: signed phases skipped" >&2
+    fi
 fi
 if [ $signed = yes ]; then
     start_knot knot-presigned "    dnssec-signing: on
@@ -267,6 +324,8 @@ if [ $signed = yes ]; then
     start_knot knot-online "    module: mod-onlinesign/os"
     start_pdns
     for label in knot-presigned knot-online pdns; do wait_answer $label +dnssec || exit 1; done
+fi
+if [ $signed = yes ] && [[ $phases == *" signed "* ]]; then
     # Warm: one pass through the mix each, so every signature a server caches is in its cache.
     for label in sigil-signed knot-presigned knot-online pdns; do
         dnsperf -s 127.0.0.1 -p "${port[$label]}" -d "$W/mix.queries" -n 1 -l "$secs" -c 4 -T 1 -q 200 -D \
@@ -274,13 +333,17 @@ if [ $signed = yes ]; then
     done
     echo "signed (DO): $rounds rounds x ${secs}s" >&2
     phase signed "sigil-signed knot-presigned knot-online pdns" "$W/mix.queries" -D
-
+fi
+if [ $signed = yes ] && [[ $phases == *" cold "* ]]; then
     start_sigil sigil-narrow "{ enabled: true, algorithm: ecdsap256sha256, denial: nsec3-narrow }"
     wait_answer sigil-narrow +dnssec || exit 1
     echo "cold signing (unique NXDOMAIN, DO): $rounds rounds x ${secs}s" >&2
     phase cold "sigil-narrow pdns" @cold -D
 fi
-openssl_signs=$(openssl speed -seconds 3 ecdsap256 2>/dev/null | awk '/nistp256\)/ {print $(NF - 1)}')
+openssl_signs=0
+if [[ $phases == *" cold "* ]]; then
+    openssl_signs=$(openssl speed -seconds 3 ecdsap256 2>/dev/null | awk '/nistp256\)/ {print $(NF - 1)}')
+fi
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 python3 "$here/report.py" "$results" --seconds "$secs" --rounds "$rounds" --openssl "${openssl_signs:-0}" \

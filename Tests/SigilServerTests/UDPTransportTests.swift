@@ -1,5 +1,6 @@
 import Glibc
 import SigilServer
+import Synchronization
 import Testing
 
 @Suite struct UDPTransportTests {
@@ -75,6 +76,35 @@ import Testing
         }
     }
 
+    /// 450 queries arrive while the only worker is stuck in its handler (as when it is descheduled on a busy
+    /// machine). The system's default receive buffer holds about 250 of them (each is charged about 830 bytes
+    /// on loopback); the default configuration's larger buffer must hold them all, so every one is answered.
+    @Test func queriesArrivingWhileTheWorkerIsBusyAreQueuedNotDropped() throws {
+        let gate = Gate()
+        let server = UDPServer(
+            addresses: [try IPEndpoint(parsing: "127.0.0.1:0")],
+            configuration: testConfiguration { $0.udpWorkers = 1 },
+            handlerFactory: ClosureHandlerFactory { GatedHandler(gate: gate) }
+        )
+        let endpoint = try server.start()[0]
+        defer { server.stop() }
+        let client = try ClientSocket(udp: .v4)
+        client.setReceiveBuffer(4 << 20)
+        try client.send(makeQuery(id: 0), to: endpoint)
+        for _ in 0..<200 where !gate.entered.load(ordering: .acquiring) { usleep(10_000) }
+        let entered = gate.entered.load(ordering: .acquiring)
+        #expect(entered)
+        let total = 450
+        for id in 1...total { try client.send(makeQuery(id: UInt16(id)), to: endpoint) }
+        gate.open.store(true, ordering: .releasing)
+        var seen = Set<UInt16>()
+        while seen.count <= total, let reply = client.receiveDatagram() { seen.insert(messageID(reply)) }
+        #expect(seen.count == total + 1)
+        // The worker adds to its counters after its last batch's replies are out: wait for that.
+        for _ in 0..<100 where server.statistics.received < UInt64(total + 1) { usleep(10_000) }
+        #expect(server.statistics.received == UInt64(total + 1))
+    }
+
     @Test func garbageDoesNotKillTheWorker() throws {
         try withUDPServer("127.0.0.1:0", configure: { $0.udpWorkers = 1 }) { server, endpoint in
             let client = try ClientSocket(udp: .v4, timeout: 0.3)
@@ -145,5 +175,26 @@ import Testing
         )
         #expect(throws: TransportError.self) { try server.start() }
         do { try server.start() } catch { #expect("\(error)".contains("192.0.2.1")) }
+    }
+}
+
+/// Holds the handler in its first query until `open`, so queries pile up in the socket.
+private final class Gate: Sendable {
+    let entered = Atomic<Bool>(false)
+    let open = Atomic<Bool>(false)
+}
+
+private struct GatedHandler: DatagramHandler {
+    let gate: Gate
+    var inner = EchoQRHandler()
+
+    mutating func respond(
+        to query: UnsafeRawBufferPointer,
+        context: QueryContext,
+        into response: UnsafeMutableRawBufferPointer
+    ) -> Int? {
+        self.gate.entered.store(true, ordering: .releasing)
+        for _ in 0..<500 where !self.gate.open.load(ordering: .acquiring) { usleep(10_000) }
+        return self.inner.respond(to: query, context: context, into: response)
     }
 }

@@ -12,8 +12,15 @@ public struct TransportConfiguration: Sendable {
     /// The size of each UDP response buffer, i.e. the largest UDP response a handler may write.
     /// The handler itself applies the client's EDNS buffer size (or 512) below this.
     public var udpResponseCapacity: Int = 4096
-    /// `SO_RCVBUF` for the UDP sockets, or nil for the system default.
-    public var udpSocketReceiveBufferBytes: Int? = nil
+    /// The receive buffer of each UDP socket (`SO_RCVBUFFORCE` when privileged, else `SO_RCVBUF`, which the
+    /// kernel caps at `net.core.rmem_max`), or nil for the system default.
+    ///
+    /// Why 1 MiB: each datagram is charged at its buffer's true size, about 830 bytes on loopback even for a
+    /// 29-byte query, so the default (`rmem_default`, 208 KiB on Debian) holds only about 250 queries, and a
+    /// burst arriving while the worker is descheduled overflows it: under `dnsperf -q 200` on a busy machine
+    /// the kernel dropped a few queries per run on the server's socket (`/proc/net/udp` "drops"), none with
+    /// 1 MiB. NSD asks for 1 MiB the same way.
+    public var udpSocketReceiveBufferBytes: Int? = 1 << 20
     /// `SO_SNDBUF` for the UDP sockets, or nil for the system default.
     public var udpSocketSendBufferBytes: Int? = nil
 

@@ -40,7 +40,14 @@ enum UDPSocket {
 
         try option(SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR")
         try option(SOL_SOCKET, SO_REUSEPORT, 1, "SO_REUSEPORT")
-        if let receiveBufferBytes { try option(SOL_SOCKET, SO_RCVBUF, Int32(receiveBufferBytes), "SO_RCVBUF") }
+        if let receiveBufferBytes {
+            // SO_RCVBUFFORCE may exceed net.core.rmem_max but needs CAP_NET_ADMIN; without it, take what
+            // SO_RCVBUF grants (capped at rmem_max) rather than fail.
+            var size = Int32(clamping: receiveBufferBytes)
+            if setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, socklen_t(MemoryLayout<Int32>.size)) != 0 {
+                try option(SOL_SOCKET, SO_RCVBUF, size, "SO_RCVBUF")
+            }
+        }
         if let sendBufferBytes { try option(SOL_SOCKET, SO_SNDBUF, Int32(sendBufferBytes), "SO_SNDBUF") }
         if endpoint.address.family == .v6 {
             try option(Int32(IPPROTO_IPV6), IPV6_V6ONLY, 1, "IPV6_V6ONLY")
