@@ -3,6 +3,7 @@
 #
 #   Benchmarks/load/run.sh [SECONDS]        # ROUNDS=3 by default; SECONDS (10) per dnsperf run
 #   PHASES=plain Benchmarks/load/run.sh 10  # only the plain phase (default: plain signed cold)
+#   MICRO_ED25519=50000 ...                # Sign.ed25519 ops/s, for the cold Ed25519 overhead ratio
 #   SIGIL_VARIANTS="b:/other/sigil x:VAR=1,VAR2=2"  # plain phase: more Sigils side by side, each a
 #                                           # label and another binary, or environment for this one
 #
@@ -13,7 +14,9 @@
 #   signed: Sigil (ECDSA P-256, NSEC3), Knot presigned (NSEC3), Knot mod-onlinesign, PowerDNS live
 #           signing (NSEC3 narrow) — the same mix with DO (-D)
 #   cold:   Sigil with nsec3-narrow (and PowerDNS, also narrow) on unique NXDOMAIN names, each
-#           needing a fresh NSEC3 signature, against `openssl speed ecdsap256` on one core
+#           needing a fresh NSEC3 signature, against `openssl speed ecdsap256` on one core; then
+#           Sigil with an Ed25519 key the same way, against `openssl speed ed25519` (a secondary
+#           row: Sigil's Ed25519 is libsodium's, not OpenSSL's)
 # Server CPU per query is utime+stime of the server's processes (all threads and children) from
 # /proc before and after each run, divided by the completed queries.
 # The signed phases run only if this Sigil signs (its SOA answer with DO carries an RRSIG).
@@ -338,13 +341,18 @@ if [ $signed = yes ] && [[ $phases == *" cold "* ]]; then
     start_sigil sigil-narrow "{ enabled: true, algorithm: ecdsap256sha256, denial: nsec3-narrow }"
     wait_answer sigil-narrow +dnssec || exit 1
     echo "cold signing (unique NXDOMAIN, DO): $rounds rounds x ${secs}s" >&2
-    phase cold "sigil-narrow pdns" @cold -D
+    start_sigil sigil-narrow-ed25519 "{ enabled: true, algorithm: ed25519, denial: nsec3-narrow }"
+    wait_answer sigil-narrow-ed25519 +dnssec || exit 1
+    phase cold "sigil-narrow sigil-narrow-ed25519 pdns" @cold -D
 fi
 openssl_signs=0
+openssl_ed25519=0
 if [[ $phases == *" cold "* ]]; then
     openssl_signs=$(openssl speed -seconds 3 ecdsap256 2>/dev/null | awk '/nistp256\)/ {print $(NF - 1)}')
+    openssl_ed25519=$(openssl speed -seconds 3 ed25519 2>/dev/null | awk '/\(Ed25519\)/ {print $(NF - 1)}')
 fi
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 python3 "$here/report.py" "$results" --seconds "$secs" --rounds "$rounds" --openssl "${openssl_signs:-0}" \
+    --openssl-ed25519 "${openssl_ed25519:-0}" --micro-ed25519 "${MICRO_ED25519:-0}" \
     --load "$load_start" "$load_end"
