@@ -31,13 +31,18 @@ public struct ResourceRecord: Hashable, Sendable {
         case .uncompressed: writer.writeName(name, compress: false)
         case .canonical: writer.writeCanonicalName(name)
         }
-        serializeAfterOwner(into: &writer, form: form)
-    }
-
-    /// Appends TYPE, CLASS, TTL, RDLENGTH and RDATA: the record but its owner.
-    func serializeAfterOwner(into writer: inout WireWriter, form: NameForm) {
         let lengthAt = writer.writeRecordHeader(type: type.rawValue, class: rrClass.rawValue, ttl: ttl)
         data.serialize(into: &writer, form: form)
+        writer.patchUInt16(UInt16(writer.count - lengthAt - 2), at: lengthAt)
+    }
+
+    /// Appends TYPE, CLASS, TTL, RDLENGTH and RDATA: the record but its owner. `record` is `inout`
+    /// only so that it is borrowed in place rather than copied (see `Message.serialize`); it is
+    /// not changed.
+    static func serializeAfterOwner(_ record: inout ResourceRecord, into writer: inout WireWriter, form: NameForm) {
+        let lengthAt = writer.writeRecordHeader(
+            type: record.data.type.rawValue, class: record.rrClass.rawValue, ttl: record.ttl)
+        record.data.serialize(into: &writer, form: form)
         writer.patchUInt16(UInt16(writer.count - lengthAt - 2), at: lengthAt)
     }
 

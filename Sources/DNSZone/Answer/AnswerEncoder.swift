@@ -137,29 +137,43 @@ public struct AnswerEncoder {
             return 1
         case .rrset(let index):
             return zone.rrsets.withUnsafeBufferPointer { sets in
-                let set = sets.baseAddress! + index
-                let type = set.pointee.type.rawValue
-                if set.pointee.hasCompressibleNames {
-                    for record in set.pointee.decoded {
-                        writeOwner(item.owner, answer, zone, into: &writer)
-                        let lengthAt = writer.writeRecordHeader(type: type, class: AnswerEncoder.classIN, ttl: item.ttl)
-                        AnswerEncoder.writeCompressed(record, into: &writer)
-                        writer.patchUInt16(UInt16(writer.count - lengthAt - 2), at: lengthAt)
-                    }
-                } else {
-                    set.pointee.wire.withUnsafeBytes { wire in
-                        var offset = 0
-                        while offset < wire.count {
-                            let end = offset + 2 + (Int(wire[offset]) << 8 | Int(wire[offset + 1]))
-                            let data = UnsafeRawBufferPointer(rebasing: wire[offset..<end])
-                            writeRecord(item, type: type, data, answer, zone, into: &writer)
-                            offset = end
-                        }
-                    }
-                }
-                return UInt16(truncatingIfNeeded: set.pointee.count)
+                // `inout` through a pointer never written through: borrowed in place, where a read
+                // through `UnsafePointer` copied the RRset's arrays (see `Message.serialize`).
+                let set = UnsafeMutablePointer(mutating: sets.baseAddress! + index)
+                return write(&set.pointee, item, answer, zone, into: &writer)
             }
         }
+    }
+
+    /// Writes the records of `set` for `item`; `set` is `inout` only to be borrowed in place.
+    mutating func write(
+        _ set: inout RRset, _ item: AnswerRRset, _ answer: Answer, _ zone: Zone, into writer: inout WireWriter
+    ) -> UInt16 {
+        let type = set.type.rawValue
+        if set.hasCompressibleNames {
+            set.decoded.withUnsafeBufferPointer { records in
+                guard let base = records.baseAddress else { return }
+                let count = records.count
+                let records = UnsafeMutablePointer(mutating: base)
+                for index in 0..<count {
+                    writeOwner(item.owner, answer, zone, into: &writer)
+                    let lengthAt = writer.writeRecordHeader(type: type, class: AnswerEncoder.classIN, ttl: item.ttl)
+                    AnswerEncoder.writeCompressed(&records[index], into: &writer)
+                    writer.patchUInt16(UInt16(writer.count - lengthAt - 2), at: lengthAt)
+                }
+            }
+        } else {
+            set.wire.withUnsafeBytes { wire in
+                var offset = 0
+                while offset < wire.count {
+                    let end = offset + 2 + (Int(wire[offset]) << 8 | Int(wire[offset + 1]))
+                    let data = UnsafeRawBufferPointer(rebasing: wire[offset..<end])
+                    writeRecord(item, type: type, data, answer, zone, into: &writer)
+                    offset = end
+                }
+            }
+        }
+        return UInt16(truncatingIfNeeded: set.count)
     }
 
     /// Writes a record of `item` whose RDLENGTH and RDATA are `lengthAndData`.
@@ -190,7 +204,8 @@ public struct AnswerEncoder {
         switch owner {
         case .node(let node):
             zone.nodes.withUnsafeBufferPointer { nodes in
-                writer.writeName(nodes[node].name)
+                let nodes = UnsafeMutablePointer(mutating: nodes.baseAddress!)
+                AnswerEncoder.writeName(of: &nodes[node], into: &writer)
             }
         case .step(let step):
             scratch.removeAll(keepingCapacity: true)
@@ -209,7 +224,11 @@ public struct AnswerEncoder {
 
     /// RDATA of the types with compressible names, written field by field. Matching the cases
     /// here, rather than calling `RData.serialize`, avoids boxing an SOA in an existential.
-    static func writeCompressed(_ data: RData, into writer: inout WireWriter) {
+    /// Writes a node's name; `inout` only so that it is not copied (a retain and a release).
+    static func writeName(of node: inout ZoneNode, into writer: inout WireWriter) { writer.writeName(node.name) }
+
+    /// `data` is `inout` only to be borrowed in place; it is not changed.
+    static func writeCompressed(_ data: inout RData, into writer: inout WireWriter) {
         switch data {
         case .ns(let name), .cname(let name), .ptr(let name):
             writer.writeName(name.target)
