@@ -22,6 +22,12 @@ let package = Package(
             ],
             path: "Sources/CodecWorkloads"
         ),
+        /// `measure`, the timing loop both benchmark executables share.
+        .target(
+            name: "BenchmarkMeasure",
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "CodecWorkloads"],
+            path: "Sources/BenchmarkMeasure"
+        ),
         /// Instruction counts under callgrind (`run-callgrind.sh`): stable where wall clock is not.
         .executableTarget(
             name: "CodecProfile",
@@ -32,6 +38,7 @@ let package = Package(
             name: "CodecBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                "BenchmarkMeasure",
                 "CodecWorkloads",
             ],
             path: "Benchmarks/CodecBenchmarks",
@@ -44,6 +51,7 @@ let package = Package(
                 .product(name: "DNSWire", package: "Sigil"),
                 .product(name: "DNSZone", package: "Sigil"),
                 .product(name: "DNSSEC", package: "Sigil"),
+                "CodecWorkloads",
             ],
             path: "Sources/SigningWorkloads"
         ),
@@ -51,6 +59,7 @@ let package = Package(
             name: "SigningBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                "BenchmarkMeasure",
                 "SigningWorkloads",
             ],
             path: "Benchmarks/SigningBenchmarks",

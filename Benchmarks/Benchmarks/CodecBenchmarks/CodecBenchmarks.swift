@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkMeasure
 import CodecWorkloads
 
 /// The codec's hot path: what a worker does for every query (decode it, encode the answer) and the
@@ -64,15 +65,4 @@ let benchmarks: @Sendable () -> Void = {
         var workload = try CanonicalCompareWorkload()
         measure(benchmark, &workload)
     }
-}
-
-/// Times `workload.run` over the benchmark's scaled iterations, setup (done by the workload's
-/// initializer) excluded. The workload is `inout`: a copy would share its buffers with the
-/// original, and the first write inside the measurement would copy them (an allocation per sample).
-func measure<W: CodecWorkload>(_ benchmark: Benchmark, _ workload: inout W) {
-    let iterations = benchmark.scaledIterations.count
-    benchmark.startMeasurement()
-    workload.run(iterations)
-    benchmark.stopMeasurement()
-    blackHole(workload.result)
 }

@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkMeasure
 import DNSSEC
 import SigningWorkloads
 
@@ -50,14 +51,4 @@ let benchmarks: @Sendable () -> Void = {
         var workload = try SignedAnswerHitWorkload(.nxdomain)
         measure(benchmark, &workload)
     }
-}
-
-/// Times `workload.run` over the benchmark's scaled iterations, setup excluded. The workload is
-/// `inout` so that its buffers are not shared with a copy (the first write would copy them).
-func measure<W: SigningWorkload>(_ benchmark: Benchmark, _ workload: inout W) {
-    let iterations = benchmark.scaledIterations.count
-    benchmark.startMeasurement()
-    workload.run(iterations)
-    benchmark.stopMeasurement()
-    blackHole(workload.result)
 }

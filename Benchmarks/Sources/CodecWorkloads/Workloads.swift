@@ -3,13 +3,9 @@ import DNSZone
 
 /// The operations the codec benchmarks time, shared by `CodecBenchmarks` (wall clock and
 /// allocations) and `CodecProfile` (instruction counts under callgrind), so both measure the same
-/// code. Each workload does its setup in `init` and repeats one operation `run(_:)` times.
-public protocol CodecWorkload {
+/// code. `CodecProfile` picks them by name, so each needs an initializer without arguments.
+public protocol CodecWorkload: Workload {
     init() throws
-    /// Runs the operation `iterations` times.
-    mutating func run(_ iterations: Int)
-    /// A value derived from the last run, for `blackHole`.
-    var result: Int { get }
 }
 
 /// `Query.decode` of the 45-byte query into a reused `Query`.
@@ -92,18 +88,7 @@ public struct ServerEncodeWorkload: CodecWorkload {
         request.header.recursionDesired = message.header.recursionDesired
         request.edns = EDNS(udpPayloadSize: 1232, dnssecOK: true)
         query = request.encoded()
-        // A typed-throws closure here crashes the 6.3.1 optimizer (PerfInliner); decode untyped.
-        var decoded = Query()
-        let failure = query.withUnsafeBytes { bytes -> WireError? in
-            do throws(WireError) {
-                try decoded.decode(bytes)
-                return nil
-            } catch {
-                return error
-            }
-        }
-        if let failure { throw failure }
-        self.decoded = decoded
+        self.decoded = try Query.decoded(from: query)
         zones.answer(name: decoded.name, type: decoded.type, into: &answer)
         ServerEncodeWorkload.addSignatures(to: &answer, from: zone, like: message)
         run(1)

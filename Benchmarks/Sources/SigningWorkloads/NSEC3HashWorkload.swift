@@ -1,9 +1,10 @@
+import CodecWorkloads
 import DNSSEC
 import DNSWire
 
 /// The NSEC3 owner hash (RFC 5155 §5) of `www.example.test.` with RFC 9276's parameters: SHA-1,
 /// 0 extra iterations, empty salt; mixed case in, as a query brings it, so lowercasing is timed too.
-public struct NSEC3HashWorkload: SigningWorkload {
+public struct NSEC3HashWorkload: Workload {
     let hasher = NSEC3Hasher()
     let name: [UInt8]
     var accumulated = 0

@@ -1,10 +1,11 @@
+import CodecWorkloads
 import DNSSEC
 import DNSZone
 
 /// Signs `www.example.test. A` (two records) afresh, as a cache miss does: the RRSIG RDATA built,
 /// the records put in canonical form and order, the signed data hashed and signed, the RRSIG
 /// assembled. `ZoneSigner.freshSignatures` bypasses the cache, so every operation signs.
-public struct SignRRsetWorkload: SigningWorkload {
+public struct SignRRsetWorkload: Workload {
     let signer: ZoneSigner
     let index: Int
     var bytes = 0

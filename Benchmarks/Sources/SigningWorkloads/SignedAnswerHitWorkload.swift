@@ -1,3 +1,4 @@
+import CodecWorkloads
 import DNSSEC
 import DNSWire
 import DNSZone
@@ -9,7 +10,7 @@ import DNSZone
 /// - `positive`: `www.example.test. A` (two records + RRSIG), full NSEC3 chain.
 /// - `nxdomain`: `nothere.example.test. A` in `nsec3-narrow`: SOA + RRSIG and three white-lie
 ///   NSEC3 records + RRSIGs, two of them (next closer, wildcard) hashed per query.
-public struct SignedAnswerHitWorkload: SigningWorkload {
+public struct SignedAnswerHitWorkload: Workload {
     public enum Kind: Sendable {
         case positive
         case nxdomain

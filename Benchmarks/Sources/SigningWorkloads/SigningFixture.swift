@@ -1,3 +1,4 @@
+import CodecWorkloads
 import DNSSEC
 import DNSWire
 import DNSZone
@@ -46,16 +47,6 @@ public enum SigningFixture {
             header: Header(id: 0x1234), questions: [Question(name: try DNSName(text: name), type: type)])
         request.edns = EDNS(udpPayloadSize: 1232, dnssecOK: true)
         let packet = request.encoded()
-        var query = Query()
-        let failure = packet.withUnsafeBytes { bytes -> WireError? in
-            do throws(WireError) {
-                try query.decode(bytes)
-                return nil
-            } catch {
-                return error
-            }
-        }
-        if let failure { throw failure }
-        return (packet, query)
+        return (packet, try Query.decoded(from: packet))
     }
 }
