@@ -22,7 +22,7 @@ let package = Package(
             ],
             path: "Sources/CodecWorkloads"
         ),
-        /// `measure`, the timing loop both benchmark executables share.
+        /// `measure` and the configuration both benchmark executables share.
         .target(
             name: "BenchmarkMeasure",
             dependencies: [.product(name: "Benchmark", package: "benchmark"), "CodecWorkloads"],

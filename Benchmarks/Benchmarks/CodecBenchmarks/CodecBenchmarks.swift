@@ -19,17 +19,7 @@ import CodecWorkloads
 /// (see `Thresholds/`). Time is compared only between baselines, with a tolerance for a shared
 /// machine's noise.
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .throughput, .mallocCountTotal],
-        scalingFactor: .kilo,
-        maxDuration: .seconds(3),
-        maxIterations: 100_000,
-        thresholds: [
-            .mallocCountTotal: .init(absolute: BenchmarkThresholds.Absolute.strict),
-            .wallClock: .init(relative: [.p50: 25.0, .p75: 35.0]),
-            .throughput: .init(relative: [.p50: 25.0, .p75: 35.0]),
-        ]
-    )
+    Benchmark.defaultConfiguration = .sigil
 
     Benchmark("Query.decode") { benchmark in
         var workload = try QueryDecodeWorkload()

@@ -12,17 +12,7 @@ import SigningWorkloads
 /// `SignedAnswer.*Hit` benchmarks are the steady state of a warm server and must not allocate:
 /// `Thresholds/` pins their `mallocCountTotal` at 0, strictly, so `make bench-check` fails if they do.
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .throughput, .mallocCountTotal],
-        scalingFactor: .kilo,
-        maxDuration: .seconds(3),
-        maxIterations: 100_000,
-        thresholds: [
-            .mallocCountTotal: .init(absolute: BenchmarkThresholds.Absolute.strict),
-            .wallClock: .init(relative: [.p50: 25.0, .p75: 35.0]),
-            .throughput: .init(relative: [.p50: 25.0, .p75: 35.0]),
-        ]
-    )
+    Benchmark.defaultConfiguration = .sigil
 
     // A signature takes tens of µs: fewer operations per sample, so a run still gets many samples.
     let signing = Benchmark.Configuration(scalingFactor: .one, maxDuration: .seconds(3))

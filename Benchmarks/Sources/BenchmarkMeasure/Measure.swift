@@ -11,3 +11,23 @@ public func measure<W: Workload>(_ benchmark: Benchmark, _ workload: inout W) {
     benchmark.stopMeasurement()
     blackHole(workload.result)
 }
+
+extension Benchmark.Configuration {
+    /// What every Sigil benchmark measures and how strictly: 1000 operations per measured iteration
+    /// (`--scale` shows them per operation), no allocation tolerated at all (the hot paths must not
+    /// allocate, so a single malloc fails `thresholds check`), and wide time tolerances, because the
+    /// shared machine's load moves wall clock far more than a real regression would.
+    public static var sigil: Benchmark.Configuration {
+        .init(
+            metrics: [.wallClock, .throughput, .mallocCountTotal],
+            scalingFactor: .kilo,
+            maxDuration: .seconds(3),
+            maxIterations: 100_000,
+            thresholds: [
+                .mallocCountTotal: .init(absolute: BenchmarkThresholds.Absolute.strict),
+                .wallClock: .init(relative: [.p50: 25.0, .p75: 35.0]),
+                .throughput: .init(relative: [.p50: 25.0, .p75: 35.0]),
+            ]
+        )
+    }
+}
