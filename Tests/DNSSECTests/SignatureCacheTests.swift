@@ -7,7 +7,7 @@ import Testing
 
 /// The signature cache: hits return the same bytes without signing, a new zone or key set never
 /// reuses a signature, entries are re-signed before they expire, concurrent misses sign once,
-/// and the memory bound holds.
+/// and the memory bound holds. In narrow mode, next closer covers stay with the worker.
 @Suite struct SignatureCacheTests {
     static let start: Int64 = 1_800_000_000
 
@@ -32,12 +32,15 @@ import Testing
     func hitReturnsIdenticalBytesWithoutSigning(denial: DenialMode) throws {
         let clock = ManualClock(Self.start)
         let signer = try signer(clock: clock, configuration: SignerConfiguration(denial: denial))
+        // One worker's encoder, as a retransmitted query meets: narrow mode keeps next closer
+        // covers per worker (`narrowNextCloserCoversStayWithTheWorker`).
+        var encoder = SignedAnswerEncoder()
         for name in ["mail.example.test.", "nope.example.test.", "foo.wild.example.test."] {
-            let first = try SignerFixtures.respond(signer, name, .a)
+            let first = try SignerFixtures.respond(signer, name, .a, encoder: &encoder)
             let made = signer.signaturesMade
             #expect(made > 0)
             clock.advance(by: 3600)
-            let second = try SignerFixtures.respond(signer, name, .a)
+            let second = try SignerFixtures.respond(signer, name, .a, encoder: &encoder)
             #expect(second == first)
             #expect(signer.signaturesMade == made)
         }
@@ -80,19 +83,23 @@ import Testing
         #expect(refreshed[0].expiration == UInt32(now + Int64(validity)))
     }
 
+    /// Eight workers (each its own encoder) miss on the same NXDOMAIN at once: every shared
+    /// record is signed once. In narrow mode the next closer cover is each worker's own, so each
+    /// signs it (Ed25519 is deterministic, so the responses are still identical).
     @Test(arguments: [DenialMode.nsec3, .nsec3Narrow])
     func concurrentMissesSignOnce(denial: DenialMode) throws {
         let clock = ManualClock(Self.start)
         let configuration = SignerConfiguration(denial: denial)
         let reference = try signer(clock: clock, configuration: configuration)
         _ = try SignerFixtures.respond(reference, "nope.example.test.", .a)
-        let expected = reference.signaturesMade
-        #expect(expected == 4)  // SOA and three NSEC3 records
+        #expect(reference.signaturesMade == 4)  // SOA and three NSEC3 records
+        let workers = 8
+        let expected = denial == .nsec3Narrow ? 3 + workers : 4
 
         for _ in 0..<5 {
             let shared = try signer(clock: clock, configuration: configuration)
             let responses = Mutex<[[UInt8]]>([])
-            DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 let wire = try? SignerFixtures.respond(shared, "nope.example.test.", .a)
                 responses.withLock { $0.append(wire ?? []) }
             }
@@ -100,6 +107,30 @@ import Testing
             let all = responses.withLock { $0 }
             #expect(Set(all).count == 1)
         }
+    }
+
+    /// Narrow mode: the record covering a next closer name is unique to the queried name, so it
+    /// is not charged to the shared cache; the worker keeps its last `CoverRing.capacity` of them,
+    /// which answer a retry without signing, while an older one is signed again.
+    @Test func narrowNextCloserCoversStayWithTheWorker() throws {
+        let clock = ManualClock(Self.start)
+        let signer = try signer(clock: clock, configuration: SignerConfiguration(denial: .nsec3Narrow))
+        var encoder = SignedAnswerEncoder()
+        _ = try SignerFixtures.respond(signer, "n0.example.test.", .a, encoder: &encoder)
+        #expect(signer.signaturesMade == 4)  // SOA, the apex match, the two covers
+        let memory = signer.cacheMemoryInUse
+        for index in 1..<50 {
+            _ = try SignerFixtures.respond(signer, "n\(index).example.test.", .a, encoder: &encoder)
+        }
+        #expect(signer.signaturesMade == 4 + 49)
+        #expect(signer.cacheMemoryInUse == memory)
+        let retry = try SignerFixtures.respond(signer, "n49.example.test.", .a, encoder: &encoder)
+        #expect(signer.signaturesMade == 53)
+        var other = SignedAnswerEncoder()
+        #expect(try SignerFixtures.respond(signer, "n49.example.test.", .a, encoder: &other) == retry)
+        #expect(signer.signaturesMade == 54)
+        _ = try SignerFixtures.respond(signer, "n0.example.test.", .a, encoder: &encoder)
+        #expect(signer.signaturesMade == 55)
     }
 
     @Test func memoryLimitHolds() throws {

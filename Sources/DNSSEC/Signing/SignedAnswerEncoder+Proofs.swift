@@ -51,14 +51,16 @@ extension SignedAnswerEncoder {
         return writeNarrow(NarrowKey(owner: signer.nodeHashes[node], node: Int32(node)), signer, now, into: &writer)
     }
 
-    /// An NSEC3 record covering `hash`, of a name that does not exist.
+    /// An NSEC3 record covering `hash`, of a name that does not exist. `shared` says whether a
+    /// narrow-mode record's signatures belong in the signer's cache (a record others will ask for,
+    /// as the wildcard's cover) or in this worker's `covers` (a next closer name's, unique to it).
     mutating func writeCover(
-        _ hash: NSEC3Hash, _ signer: ZoneSigner, _ now: Int64, into writer: inout WireWriter
+        _ hash: NSEC3Hash, shared: Bool = true, _ signer: ZoneSigner, _ now: Int64, into writer: inout WireWriter
     ) -> UInt16 {
         if let chain = signer.chain {
             return writeChainEntry(chain.cover(hash), chain, signer, now, into: &writer)
         }
-        return writeNarrow(NarrowKey(owner: hash.predecessor(), node: -1), signer, now, into: &writer)
+        return writeNarrow(NarrowKey(owner: hash.predecessor(), node: -1), shared: shared, signer, now, into: &writer)
     }
 
     /// Covers the next closer name: the step's name shortened to one label more than its closest
@@ -80,7 +82,7 @@ extension SignedAnswerEncoder {
             for _ in 0..<(labels - Int(signer.nodeLabels[encloser]) - 1) { offset += 1 + Int(name[offset]) }
             return nsec3Hash(UnsafeRawBufferPointer(rebasing: name[offset...]), signer)
         }
-        return writeCover(hash, signer, now, into: &writer)
+        return writeCover(hash, shared: false, signer, now, into: &writer)
     }
 
     /// Covers `*.<closest encloser>`, proving no wildcard could have answered.
@@ -122,7 +124,7 @@ extension SignedAnswerEncoder {
     /// Writes a narrow-mode record (see `ZoneSigner.narrowRecord`) and its RRSIGs, unless this
     /// response already has it. The record is written straight from the hash: no allocation.
     mutating func writeNarrow(
-        _ key: NarrowKey, _ signer: ZoneSigner, _ now: Int64, into writer: inout WireWriter
+        _ key: NarrowKey, shared: Bool = true, _ signer: ZoneSigner, _ now: Int64, into writer: inout WireWriter
     ) -> UInt16 {
         guard !written.contains(key.owner) else { return 0 }
         written.append(key.owner)
@@ -146,7 +148,8 @@ extension SignedAnswerEncoder {
         for index in 0..<NSEC3Hasher.hashLength { writer.writeUInt8(next.byte(index)) }
         if key.node >= 0, let bitmap = signer.bitmaps[Int(key.node)] { writer.writeBytes(bitmap.wire) }
         writer.patchUInt16(UInt16(writer.count - lengthAt - 2), at: lengthAt)
-        guard let entry = signer.signatures(narrow: key, now: now) else { return 1 }
+        let signatures = shared ? signer.signatures(narrow: key, now: now) : covers.signatures(key, signer, now: now)
+        guard let entry = signatures else { return 1 }
         return 1 + writeRRSIGs(entry, ownerAt: start, ttl: signer.nsec3TTL, into: &writer)
     }
 }

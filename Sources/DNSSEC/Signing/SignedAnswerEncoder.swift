@@ -16,6 +16,9 @@ public struct SignedAnswerEncoder {
     var written: [NSEC3Hash]
     /// Room for a name being built (a wildcard `*.<closest encloser>`) or copied.
     var scratch: [UInt8]
+    /// Narrow-mode next closer covers, signed per query and kept here rather than in the shared
+    /// cache (see `CoverRing`).
+    var covers: CoverRing
 
     /// The numbers written per record: `RRType`'s and `RRClass`'s static members are read through
     /// an accessor call from outside DNSWire.
@@ -30,6 +33,7 @@ public struct SignedAnswerEncoder {
         written.reserveCapacity(16)
         scratch = []
         scratch.reserveCapacity(DNSName.maxWireLength + 2)
+        covers = CoverRing()
     }
 
     /// Resets `writer` and writes the response. Without the DO bit, without a signer, or for an
