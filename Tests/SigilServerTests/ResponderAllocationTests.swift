@@ -35,9 +35,7 @@ private let measurable = mallocCount != nil && optimized
         arguments: DenialMode.allCases)
     func noAllocationsPerSignedQuery(denial: DenialMode) throws {
         var responder = Responder(store: try ResponderSigningTests.signedStore(denial: denial))
-        let context = QueryContext(
-            peer: try IPEndpoint(parsing: "127.0.0.1:1"), listener: try IPEndpoint(parsing: "127.0.0.1:53"),
-            transport: .udp)
+        let context = try ResponderTests.context()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
         defer { buffer.deallocate() }
         var small = rawQuery(id: 3, name: "big.it.test", type: 1).withDO()
@@ -75,9 +73,7 @@ private let measurable = mallocCount != nil && optimized
     @Test(.enabled(if: measurable, "needs a release build and LD_PRELOAD of Benchmarks/load/malloc-count.c"))
     func noAllocationsPerQueryKind() throws {
         var responder = Responder(store: try ResponderTests.store())
-        let context = QueryContext(
-            peer: try IPEndpoint(parsing: "127.0.0.1:1"), listener: try IPEndpoint(parsing: "127.0.0.1:53"),
-            transport: .udp)
+        let context = try ResponderTests.context()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
         defer { buffer.deallocate() }
         var badVersion = rawQuery(id: 9, name: "www.it.test", type: 1).withOPT()

@@ -14,12 +14,17 @@ import Testing
         return ZoneStore(ServingZones([LoadedZone(config: config, zone: zone)]))
     }
 
+    /// A query from 127.0.0.1:1 to 127.0.0.1:53 over `transport`.
+    static func context(_ transport: TransportKind = .udp) throws -> QueryContext {
+        QueryContext(
+            peer: try IPEndpoint(parsing: "127.0.0.1:1"), listener: try IPEndpoint(parsing: "127.0.0.1:53"),
+            transport: transport)
+    }
+
     static func respond(
         _ responder: inout Responder, _ packet: [UInt8], transport: TransportKind = .udp, capacity: Int = 4096
     ) throws -> [UInt8]? {
-        let context = QueryContext(
-            peer: try IPEndpoint(parsing: "127.0.0.1:1"), listener: try IPEndpoint(parsing: "127.0.0.1:53"),
-            transport: transport)
+        let context = try context(transport)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 8)
         defer { buffer.deallocate() }
         let count = packet.withUnsafeBytes { responder.respond(to: $0, context: context, into: buffer) }

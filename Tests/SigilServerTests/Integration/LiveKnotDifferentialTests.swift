@@ -18,6 +18,20 @@ struct LiveKnotDifferentialTests {
             .map { $0.split(separator: " ").map(String.init) }.filter { $0.count == 2 }
     }
 
+    /// Knot's answer to each query of `queries.txt` in `work`, keyed "NAME TYPE": the peer script
+    /// starts its own knotd on the zones of `zones.txt` there and prints each answer in hex.
+    static func knotAnswers(in work: TemporaryDirectory) throws -> [String: Message] {
+        let script = try Subprocess.run("python3", [peerScript, work.path])
+        try #require(script.succeeded, "knot-answers.py: \(script.stderr)")
+        var knot: [String: Message] = [:]
+        for line in script.stdout.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            guard parts.count == 3, let bytes = Base16.decode(parts[2]) else { continue }
+            knot["\(parts[0]) \(parts[1])"] = try Message(decoding: bytes)
+        }
+        return knot
+    }
+
     @Test func liveAnswersMatchKnot() throws {
         let zones = try Self.lines("zones.txt")
         let queries = try Self.lines("queries.txt")
@@ -28,14 +42,7 @@ struct LiveKnotDifferentialTests {
         for name in try FileManager.default.contentsOfDirectory(atPath: Self.fixtures) {
             try FileManager.default.copyItem(atPath: Self.fixtures + "/" + name, toPath: work.path + "/" + name)
         }
-        let script = try Subprocess.run("python3", [Self.peerScript, work.path])
-        try #require(script.succeeded, "knot-answers.py: \(script.stderr)")
-        var knot: [String: Message] = [:]
-        for line in script.stdout.split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            guard parts.count == 3, let bytes = Base16.decode(parts[2]) else { continue }
-            knot["\(parts[0]) \(parts[1])"] = try Message(decoding: bytes)
-        }
+        let knot = try Self.knotAnswers(in: work)
         #expect(knot.count == queries.count)
 
         // Knot serves these zones unsigned, so Sigil must too: ANY at an apex would otherwise
@@ -75,14 +82,7 @@ struct LiveKnotDifferentialTests {
         try work.write("zones.txt", "it.test. it.zone\n")
         let queries = [("a.wide.it.test.", "A"), ("mxs.it.test.", "MX"), ("a.out.it.test.", "A")]
         try work.write("queries.txt", queries.map { "\($0.0) \($0.1)\n" }.joined())
-        let script = try Subprocess.run("python3", [Self.peerScript, work.path])
-        try #require(script.succeeded, "knot-answers.py: \(script.stderr)")
-        var knot: [String: Message] = [:]
-        for line in script.stdout.split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            guard parts.count == 3, let bytes = Base16.decode(parts[2]) else { continue }
-            knot["\(parts[0]) \(parts[1])"] = try Message(decoding: bytes)
-        }
+        let knot = try Self.knotAnswers(in: work)
         let server = try SigilServerProcess(["--zone", "it.test=\(work.path)/it.zone"], in: work)
         for (name, type) in queries {
             let theirs = try #require(knot["\(name) \(type)"])
