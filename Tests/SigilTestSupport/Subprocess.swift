@@ -71,6 +71,23 @@ public enum Subprocess {
             stderr: String(decoding: readFile(errPath), as: UTF8.self))
     }
 
+    /// Starts the program at `executable` in the background with its stdout and stderr written to
+    /// the file `log` (created empty) and nothing on stdin; the caller waits for it and stops it.
+    public static func start(
+        _ executable: String, _ arguments: [String], log: String, in directory: String? = nil
+    ) throws -> Process {
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        process.standardOutput = FileHandle(forWritingAtPath: log)
+        process.standardError = FileHandle(forWritingAtPath: log)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// Runs `name` and throws, with its stderr, unless it exits 0. Returns stdout.
     @discardableResult
     public static func check(

@@ -218,14 +218,7 @@ final class UnboundProcess {
               stub-addr: 127.0.0.1@\(stubPort)
 
             """)
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: Subprocess.find("unbound")!)
-        process.arguments = ["-d", "-c", config]
-        process.standardOutput = FileHandle(forWritingAtPath: logPath)
-        process.standardError = FileHandle(forWritingAtPath: logPath)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        process = try Subprocess.start(Subprocess.find("unbound")!, ["-d", "-c", config], log: logPath)
         // Ready when it answers (anything: a name outside the stub is refused or fails).
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {

@@ -82,16 +82,9 @@ final class SigilServerProcess {
         // Port 0 picks a free UDP port; the TCP bind on the same number can still collide with
         // another test's socket ("Address already in use"): then the whole start is tried again.
         for attempt in 1...3 {
-            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-            process = Process()
-            process.executableURL = URL(fileURLWithPath: try SigilBinary.require())
-            process.arguments = ["serve"] + arguments + (listen ? ["--listen", "127.0.0.1:0"] : [])
-            process.currentDirectoryURL = URL(
-                fileURLWithPath: directory.path + (workingDirectory.map { "/" + $0 } ?? ""))
-            process.standardOutput = FileHandle(forWritingAtPath: logPath)
-            process.standardError = FileHandle(forWritingAtPath: logPath)
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
+            process = try Subprocess.start(
+                try SigilBinary.require(), ["serve"] + arguments + (listen ? ["--listen", "127.0.0.1:0"] : []),
+                log: logPath, in: directory.path + (workingDirectory.map { "/" + $0 } ?? ""))
             let deadline = Date().addingTimeInterval(20)
             while Date() < deadline {
                 if let port = servingPort() {
