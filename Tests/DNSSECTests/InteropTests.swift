@@ -131,6 +131,52 @@ import Testing
         }
     }
 
+    /// ECDSA nonces come from a per-thread pool made in batches (the shim's `sigil_ecdsa_refill`):
+    /// signatures from several batches, and from fresh threads, must each verify with Python's
+    /// `cryptography`, and no two may share r (which would mean a reused k, and a leaked key).
+    @Test(.enabled(if: ExternalTool.pythonCryptography, "needs python3 with the cryptography package"))
+    func pooledECDSANoncesVerifyAndNeverRepeat() async throws {
+        let key = try SigningKey.generate(.ecdsaP256SHA256)
+        var lines: [String] = []
+        for round in 0..<100 {
+            let data = Array("round \(round) on the test's thread".utf8)
+            lines.append("\(Base16.encode(try key.sign(data))) \(Base16.encode(data))")
+        }
+        let fromThreads = try await withThrowingTaskGroup(of: [String].self) { group in
+            for task in 0..<4 {
+                group.addTask {
+                    try (0..<40).map { round in
+                        let data = Array("round \(round) of task \(task)".utf8)
+                        return "\(Base16.encode(try key.sign(data))) \(Base16.encode(data))"
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        lines += fromThreads
+        let directory = try TemporaryDirectory()
+        try lines.joined(separator: "\n").write(toFile: directory.file("signatures"), atomically: true, encoding: .utf8)
+        let output = try ExternalTool.run(
+            "python3", ["-c", Self.pythonBatch, Base16.encode(key.publicKey), directory.file("signatures")])
+        #expect(output.status == 0, "python: \(output.stderr)")
+        #expect(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "260 verified, 260 distinct r")
+    }
+
+    static let pythonBatch = """
+        import sys
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import ec, utils
+        key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), b"\\x04" + bytes.fromhex(sys.argv[1]))
+        rs, verified = set(), 0
+        for line in open(sys.argv[2]):
+            sig, data = (bytes.fromhex(field) for field in line.split())
+            r, s = int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big")
+            key.verify(utils.encode_dss_signature(r, s), data, ec.ECDSA(hashes.SHA256()))
+            verified += 1
+            rs.add(r)
+        print(f"{verified} verified, {len(rs)} distinct r")
+        """
+
     /// Signatures we make verify with the `openssl` command, given a SubjectPublicKeyInfo built
     /// from the DNSKEY public key (and, for ECDSA, the signature re-encoded as DER).
     @Test(.enabled(if: ExternalTool.available("openssl")), arguments: [DNSSECAlgorithm.ecdsaP256SHA256, .ed25519])
