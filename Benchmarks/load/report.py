@@ -82,7 +82,9 @@ def main():
         print("|---|---|---:|---:|---:|")
         for label in labels:
             qps, lost, cpu, worst = med[(phase, label)]
-            name, mode = NAMES.get(label, (f"Sigil `{label}`", "plain, 1 UDP worker (SIGIL_VARIANTS)"))
+            variant_mode = ("online signing, ECDSA P-256, NSEC3 narrow (SIGIL_VARIANTS)" if phase == "cold"
+                            else "plain, 1 UDP worker (SIGIL_VARIANTS)")
+            name, mode = NAMES.get(label, (f"Sigil `{label}`", variant_mode))
             print(f"| {name} | {mode} | {qps:,.0f} | {lost:.3f} ({worst:.3f}) | {cpu:.2f} |")
         print()
 
@@ -147,6 +149,19 @@ def main():
                     values = [r[label][index] / r[peer][index] for (p, _), r in by_round.items()
                               if p == "plain" and label in r and peer in r and r[peer][index]]
                     cells.append(f"{statistics.median(values):.2f}" if values else "–")
+            print(f"| {label} | " + " | ".join(cells) + " |")
+    # Cold variants (SIGIL_VARIANTS) against this build's Sigil, round by round.
+    variants = [label for p, label in med if p == "cold" and label not in ORDER["cold"]]
+    if variants:
+        print()
+        print("| Cold, per-round ratio, median over rounds | CPU/answer ÷ this build's | qps ÷ this build's |")
+        print("|---|---:|---:|")
+        for label in sorted(variants):
+            cells = []
+            for index in (1, 0):
+                values = [r[label][index] / r["sigil-narrow"][index] for (p, _), r in by_round.items()
+                          if p == "cold" and label in r and "sigil-narrow" in r and r["sigil-narrow"][index]]
+                cells.append(f"{statistics.median(values):.2f}" if values else "–")
             print(f"| {label} | " + " | ".join(cells) + " |")
     lost_any = [k for k, v in med.items() if v[3] > 0 and k[1].startswith("sigil")]
     print()

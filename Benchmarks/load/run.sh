@@ -4,8 +4,8 @@
 #   Benchmarks/load/run.sh [SECONDS]        # ROUNDS=3 by default; SECONDS (10) per dnsperf run
 #   PHASES=plain Benchmarks/load/run.sh 10  # only the plain phase (default: plain signed cold)
 #   MICRO_ED25519=50000 ...                # Sign.ed25519 ops/s, for the cold Ed25519 overhead ratio
-#   SIGIL_VARIANTS="b:/other/sigil x:VAR=1,VAR2=2"  # plain phase: more Sigils side by side, each a
-#                                           # label and another binary, or environment for this one
+#   SIGIL_VARIANTS="b:/other/sigil x:VAR=1,VAR2=2"  # plain and cold phases: more Sigils side by side,
+#                                           # each a label and another binary, or environment for this one
 #
 # Every server gets ONE UDP worker and the same zone (make-queries.py zone), on loopback ports
 # picked free. dnsperf (1 thread, 4 clients) runs against each in turn, round after round, so the
@@ -343,7 +343,14 @@ if [ $signed = yes ] && [[ $phases == *" cold "* ]]; then
     echo "cold signing (unique NXDOMAIN, DO): $rounds rounds x ${secs}s" >&2
     start_sigil sigil-narrow-ed25519 "{ enabled: true, algorithm: ed25519, denial: nsec3-narrow }"
     wait_answer sigil-narrow-ed25519 +dnssec || exit 1
-    phase cold "sigil-narrow sigil-narrow-ed25519 pdns" @cold -D
+    cold="sigil-narrow sigil-narrow-ed25519 pdns"
+    for variant in ${SIGIL_VARIANTS:-}; do
+        start_sigil "${variant%%:*}-narrow" "{ enabled: true, algorithm: ecdsap256sha256, denial: nsec3-narrow }" \
+            "${variant#*:}"
+        wait_answer "${variant%%:*}-narrow" +dnssec || exit 1
+        cold="$cold ${variant%%:*}-narrow"
+    done
+    phase cold "$cold" @cold -D
 fi
 openssl_signs=0
 openssl_ed25519=0
