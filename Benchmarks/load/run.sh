@@ -3,6 +3,7 @@
 #
 #   Benchmarks/load/run.sh [SECONDS]        # ROUNDS=3 by default; SECONDS (10) per dnsperf run
 #   PHASES=plain Benchmarks/load/run.sh 10  # only the plain phase (default: plain signed cold)
+#   PIN=0:1 Benchmarks/load/run.sh 10      # dnsperf on CPU 0, every server on CPU 1 (taskset)
 #   MICRO_ED25519=50000 ...                # Sign.ed25519 ops/s, for the cold Ed25519 overhead ratio
 #   SIGIL_VARIANTS="b:/other/sigil x:VAR=1,VAR2=2"  # plain and cold phases: more Sigils side by side,
 #                                           # each a label and another binary, or environment for this one
@@ -27,6 +28,12 @@ phases=" ${PHASES:-plain signed cold} "
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 scratch=${SCRATCH:-.build-load}
+pin_client=()
+pin_server=()
+if [ -n "${PIN:-}" ]; then
+    pin_client=(taskset -c "${PIN%%:*}")
+    pin_server=(taskset -c "${PIN#*:}")
+fi
 origin=bench.test.
 
 need=()
@@ -106,7 +113,7 @@ zones:
     file: $W/zone
     dnssec: $2
 Y
-    env "${vars[@]}" "$bin" serve --config "$W/$label.yaml" >"$W/$label.log" 2>&1 &
+    "${pin_server[@]}" env "${vars[@]}" "$bin" serve --config "$W/$label.yaml" >"$W/$label.log" 2>&1 &
     top[$label]=$!
 }
 
@@ -145,7 +152,7 @@ zone:
     zonefile-sync: -1
 $2
 K
-    knotd -c "$d/knot.conf" >"$W/$label.log" 2>&1 &
+    "${pin_server[@]}" knotd -c "$d/knot.conf" >"$W/$label.log" 2>&1 &
     top[$label]=$!
 }
 
@@ -171,7 +178,7 @@ zone:
     name: $origin
     zonefile: $W/zone
 N
-    nsd -c "$d/nsd.conf" -d >"$W/nsd.log" 2>&1 &
+    "${pin_server[@]}" nsd -c "$d/nsd.conf" -d >"$W/nsd.log" 2>&1 &
     top[nsd]=$!
 }
 
@@ -198,7 +205,7 @@ P
     pdnsutil --config-dir="$d" create-bind-db "$d/dnssec.db" >/dev/null 2>&1
     pdnsutil --config-dir="$d" secure-zone "$origin" >/dev/null 2>&1
     pdnsutil --config-dir="$d" set-nsec3 "$origin" '1 0 0 -' narrow >/dev/null 2>&1
-    pdns_server --config-dir="$d" >"$W/pdns.log" 2>&1 &
+    "${pin_server[@]}" pdns_server --config-dir="$d" >"$W/pdns.log" 2>&1 &
     top[pdns]=$!
 }
 
@@ -253,7 +260,7 @@ measure() {  # phase label round queryfile [dnsperf args...]
     e0=$(rcvbuf_errors)
     s0=$(switches "${top[$label]}")
     a=$(cpu_ticks "${top[$label]}")
-    out=$($timer dnsperf -s 127.0.0.1 -p "${port[$label]}" -d "$qf" -l "$secs" -c 4 -T 1 -q 200 "$@" 2>&1)
+    out=$($timer "${pin_client[@]}" dnsperf -s 127.0.0.1 -p "${port[$label]}" -d "$qf" -l "$secs" -c 4 -T 1 -q 200 "$@" 2>&1)
     b=$(cpu_ticks "${top[$label]}")
     drops=$(($(socket_drops "${port[$label]}") - d0))
     errors=$(($(rcvbuf_errors) - e0))
