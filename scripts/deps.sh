@@ -2,7 +2,7 @@
 # Installs the system packages Sigil builds and tests with, only those missing.
 # Debian 12: libcrypto and libsodium for signing; real DNS peers and validators for the tests.
 set -euo pipefail
-packages=(pkg-config libssl-dev libsodium-dev openssl
+packages=(pkg-config libssl-dev libsodium-dev openssl gcc libc6-dev
   knot knot-dnsutils unbound ldnsutils bind9-dnsutils bind9-utils dnsperf nsd
   pdns-server pdns-backend-bind python3-pip postfix)
 missing=()
