@@ -143,46 +143,37 @@ def main():
     for name, value, target_text, target, higher in rows:
         shown = "–" if value is None else f"{value:.2f}"
         print(f"| {name} | {shown} | {target_text} | {verdict(value, target, higher)} |")
-    # The same ratios taken within each round (servers measured minutes apart at most), then the median.
-    sigils = [label for p, label in med if p == "plain" and label not in ("knot", "nsd")]
-    if len(by_round) > 0 and sigils:
-        print()
-        print("| Per-round ratio, median over rounds | CPU/query ÷ Knot | ÷ NSD | qps ÷ Knot | ÷ NSD |")
-        print("|---|---:|---:|---:|---:|")
-        for label in sorted(sigils):
-            cells = []
-            for index in (1, 0):
-                for peer in ("knot", "nsd"):
-                    values = [r[label][index] / r[peer][index] for (p, _), r in by_round.items()
-                              if p == "plain" and label in r and peer in r and r[peer][index]]
-                    cells.append(f"{statistics.median(values):.2f}" if values else "–")
-            print(f"| {label} | " + " | ".join(cells) + " |")
-    # Signed: the target ratios taken within each round, then the median.
+    # Ratios taken within each round (servers measured minutes apart at most), then the median.
+    # by_round values are (qps, cpu): index 0 is qps, 1 is CPU per query.
     def per_round(phase, a, b, index):
         values = [r[a][index] / r[b][index] for (p, _), r in by_round.items()
                   if p == phase and a in r and b in r and r[b][index]]
         return f"{statistics.median(values):.2f}" if values else "–"
-    if any(p == "signed" for p, _ in by_round):
+
+    def per_round_table(title, columns, rows_):
         print()
-        print("| Signed, per-round ratio, median over rounds | CPU/query ÷ Knot presigned "
-              "| qps ÷ Knot mod-onlinesign | qps ÷ PowerDNS |")
-        print("|---|---:|---:|---:|")
-        print("| sigil-signed | " + " | ".join([per_round("signed", "sigil-signed", "knot-presigned", 1),
-                                                per_round("signed", "sigil-signed", "knot-online", 0),
-                                                per_round("signed", "sigil-signed", "pdns", 0)]) + " |")
-    # Cold variants (SIGIL_VARIANTS) against this build's Sigil, round by round.
-    variants = [label for p, label in med if p == "cold" and label not in ORDER["cold"]]
+        print(f"| {title} | " + " | ".join(name for name, _, _, _ in columns) + " |")
+        print("|---|" + "---:|" * len(columns))
+        for label in rows_:
+            print(f"| {label} | " + " | ".join(per_round(phase, label, peer, index)
+                                                for _, phase, peer, index in columns) + " |")
+
+    sigils = sorted(label for p, label in med if p == "plain" and label not in ("knot", "nsd"))
+    if sigils:
+        per_round_table("Per-round ratio, median over rounds",
+                        [("CPU/query ÷ Knot", "plain", "knot", 1), ("÷ NSD", "plain", "nsd", 1),
+                         ("qps ÷ Knot", "plain", "knot", 0), ("÷ NSD", "plain", "nsd", 0)], sigils)
+    if ("signed", "sigil-signed") in med:
+        per_round_table("Signed, per-round ratio, median over rounds",
+                        [("CPU/query ÷ Knot presigned", "signed", "knot-presigned", 1),
+                         ("qps ÷ Knot mod-onlinesign", "signed", "knot-online", 0),
+                         ("qps ÷ PowerDNS", "signed", "pdns", 0)], ["sigil-signed"])
+    # Cold variants (SIGIL_VARIANTS) against this build's Sigil. The ratio is variant ÷ this build.
+    variants = sorted(label for p, label in med if p == "cold" and label not in ORDER["cold"])
     if variants:
-        print()
-        print("| Cold, per-round ratio, median over rounds | CPU/answer ÷ this build's | qps ÷ this build's |")
-        print("|---|---:|---:|")
-        for label in sorted(variants):
-            cells = []
-            for index in (1, 0):
-                values = [r[label][index] / r["sigil-narrow"][index] for (p, _), r in by_round.items()
-                          if p == "cold" and label in r and "sigil-narrow" in r and r["sigil-narrow"][index]]
-                cells.append(f"{statistics.median(values):.2f}" if values else "–")
-            print(f"| {label} | " + " | ".join(cells) + " |")
+        per_round_table("Cold, per-round ratio, median over rounds",
+                        [("CPU/answer ÷ this build's", "cold", "sigil-narrow", 1),
+                         ("qps ÷ this build's", "cold", "sigil-narrow", 0)], variants)
     lost_any = [k for k, v in med.items() if v[3] > 0 and k[1].startswith("sigil")]
     print()
     print(f"Nothing lost (Sigil, every run): {'**not met**: ' + ', '.join('/'.join(k) for k in lost_any) if lost_any else 'met'}.")
