@@ -232,24 +232,17 @@ static inline int sigil_ecdsa_refill(struct sigil_ecdsa_thread *t) {
         !sigil_batch_inverse(t->kinv, t->k, SIGIL_NONCE_BATCH, order, t->order_mont, t->ctx))
         goto end;
     /* Jacobian to affine: x = X·Z⁻², then r = x mod n. zinv becomes Z⁻² in Montgomery form, and a
-       Montgomery product of a plain X with it is the plain X·Z⁻². */
-    int made = 0;
+       Montgomery product of a plain X with it is the plain X·Z⁻². An r of 0 makes no signature
+       (a chance of about 2⁻²⁵⁶): the batch is dropped and the caller falls back. */
     for (int i = 0; i < SIGIL_NONCE_BATCH; i++) {
         BIGNUM *zinv = t->zinv[i];
         if (!BN_to_montgomery(zinv, zinv, t->field_mont, t->ctx) ||
             !BN_mod_mul_montgomery(zinv, zinv, zinv, t->field_mont, t->ctx) ||
             !BN_mod_mul_montgomery(t->x[i], t->x[i], zinv, t->field_mont, t->ctx) ||
-            !BN_nnmod(t->r[made], t->x[i], order, t->ctx))
+            !BN_nnmod(t->r[i], t->x[i], order, t->ctx) || BN_is_zero(t->r[i]))
             goto end;
-        if (BN_is_zero(t->r[made])) continue; /* r = 0 is no signature; skip k (chance ~2⁻²⁵⁶) */
-        if (made != i) {
-            BIGNUM *swap = t->kinv[made];
-            t->kinv[made] = t->kinv[i];
-            t->kinv[i] = swap;
-        }
-        made++;
     }
-    t->count = made;
+    t->count = SIGIL_NONCE_BATCH;
     t->fork_generation = *sigil_fork_generation();
     ok = 1;
 end:
