@@ -143,19 +143,10 @@ extension WireWriter {
         while position < at { position += 1 + Int(name.load(fromByteOffset: position, as: UInt8.self)) }
         guard position == at else { return nil }
         let other = name + at
-        var k = 0
-        while k + 8 <= size {
-            guard
-                suffix.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-                    == other.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-            else { return nil }
-            k += 8
-        }
+        var k = suffix.equalWordPrefix(other, count: size)
+        if k + 8 <= size { return nil }
         if k < size && nameAt + at + k + 8 <= written.count {
-            let mask: UInt64 = (1 << UInt64(8 * (size - k))) &- 1
-            let left = UInt64(littleEndian: suffix.loadUnaligned(fromByteOffset: k, as: UInt64.self))
-            let right = UInt64(littleEndian: other.loadUnaligned(fromByteOffset: k, as: UInt64.self))
-            return (left ^ right) & mask == 0 ? nameAt + at : nil
+            return suffix.equalMaskedTail(other, from: k, count: size) ? nameAt + at : nil
         }
         while k < size {
             guard suffix.load(fromByteOffset: k, as: UInt8.self) == other.load(fromByteOffset: k, as: UInt8.self)
@@ -173,13 +164,7 @@ extension WireWriter {
         return bytes.withUnsafeBytes { written in
             precondition(at + count <= written.count, "the first name past the end of the message")
             let other = written.baseAddress! + at
-            var k = 0
-            while k + 8 <= count,
-                name.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-                    == other.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-            {
-                k += 8
-            }
+            var k = name.equalWordPrefix(other, count: count)
             while k < count {
                 let left = name.load(fromByteOffset: k, as: UInt8.self)
                 let right = other.load(fromByteOffset: k, as: UInt8.self)
@@ -255,23 +240,12 @@ extension WireWriter {
         // Equal lengths first: a shorter label may end the message.
         guard label.load(as: UInt8.self) == other.load(as: UInt8.self) else { return false }
         precondition(offset + size <= written.count, "a compression target past the end of the message")
-        var k = 0
-        while k + 8 <= size {
-            guard
-                label.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-                    == other.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-            else { return equalIgnoringCase(label, other, size) }
-            k += 8
-        }
+        var k = label.equalWordPrefix(other, count: size)
+        if k + 8 <= size { return equalIgnoringCase(label, other, size) }
         if k == size { return true }
         if offset + k + 8 <= written.count {
             // The tail in one masked load: the message goes on after it.
-            let rest = size - k
-            let mask: UInt64 = (1 << UInt64(8 * rest)) &- 1
-            let left = UInt64(littleEndian: label.loadUnaligned(fromByteOffset: k, as: UInt64.self))
-            let right = UInt64(littleEndian: other.loadUnaligned(fromByteOffset: k, as: UInt64.self))
-            if (left ^ right) & mask == 0 { return true }
-            return equalIgnoringCase(label, other, size)
+            return label.equalMaskedTail(other, from: k, count: size) || equalIgnoringCase(label, other, size)
         }
         while k < size {
             guard label.load(fromByteOffset: k, as: UInt8.self) == other.load(fromByteOffset: k, as: UInt8.self)

@@ -170,14 +170,8 @@ extension Message {
             other.wire.withUnsafeBytes { right in
                 let count = left.count
                 guard count == right.count else { return false }
-                var k = 0
-                while k + 8 <= count {
-                    guard
-                        left.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-                            == right.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-                    else { return false }
-                    k += 8
-                }
+                var k = left.baseAddress!.equalWordPrefix(right.baseAddress!, count: count)
+                if k + 8 <= count { return false }
                 while k < count {
                     guard left[k] == right[k] else { return false }
                     k += 1
