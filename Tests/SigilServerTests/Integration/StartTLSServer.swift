@@ -20,19 +20,15 @@ final class StartTLSServer {
     /// Starts the server with `certificate` (chain file) and `key`; it exits after `lifetime`
     /// seconds without a connection.
     init(certificate: String, key: String, in directory: String, lifetime: Double = 20) throws {
-        let portFile = directory + "/starttls-port-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: portFile, contents: nil)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: try Subprocess.find("python3").orThrow("python3"))
-        process.arguments = [Self.script, certificate, key, "\(lifetime)"]
-        process.standardOutput = FileHandle(forWritingAtPath: portFile)
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        // The script prints its port as its first line; later lines are its log.
+        let log = directory + "/starttls-\(UUID().uuidString).log"
+        process = try Subprocess.start(
+            try Subprocess.find("python3").orThrow("python3"), [Self.script, certificate, key, "\(lifetime)"],
+            log: log)
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
-            let text = String(decoding: Subprocess.readFile(portFile), as: UTF8.self)
-            if let port = UInt16(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            let text = String(decoding: Subprocess.readFile(log), as: UTF8.self)
+            if let newline = text.firstIndex(of: "\n"), let port = UInt16(text[..<newline]) {
                 self.port = port
                 return
             }
