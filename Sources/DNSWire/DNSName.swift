@@ -147,7 +147,9 @@ public struct DNSName: Sendable {
         DNSName(trustedWire: wire.map(DNSName.lower))
     }
 
-    @inlinable static func lower(_ byte: UInt8) -> UInt8 {
+    /// `byte` with an ASCII capital lowercased; how every name comparison and canonical form in
+    /// Sigil folds case (DNS names compare ASCII letters without case, RFC 4343).
+    @inlinable public static func lower(_ byte: UInt8) -> UInt8 {
         byte &- 0x41 < 26 ? byte | 0x20 : byte
     }
 

@@ -1,3 +1,5 @@
+import DNSWire
+
 /// Writes big-endian integers and bytes into a raw buffer sized in advance: how the signer lays out
 /// the data it signs, on the stack, without the growth checks (and the compression table) of a
 /// `WireWriter`. Every write checks that it stays inside the buffer.
@@ -44,8 +46,7 @@ struct ByteCursor {
     mutating func writeLowercased(_ bytes: UnsafeRawBufferPointer) {
         let start = advance(bytes.count)
         for index in 0..<bytes.count {
-            let byte = bytes[index]
-            buffer[start + index] = byte &- 0x41 < 26 ? byte | 0x20 : byte
+            buffer[start + index] = DNSName.lower(bytes[index])
         }
     }
 

@@ -38,8 +38,7 @@ public final class NSEC3Hasher {
     ) {
         precondition(name.count <= DNSName.maxWireLength && output.count >= Self.hashLength)
         for index in 0..<name.count {
-            let byte = name[index]
-            buffer[index] = byte &- 0x41 < 26 ? byte | 0x20 : byte
+            buffer[index] = DNSName.lower(name[index])
         }
         sigil_sha1_concat(buffer.baseAddress, name.count, saltBytes.baseAddress, saltBytes.count, output.baseAddress)
         // Each iteration hashes the previous digest, copied out first since output is overwritten.

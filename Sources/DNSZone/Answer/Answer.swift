@@ -57,7 +57,7 @@ public struct Answer: Sendable {
     /// Appends a name (uncompressed wire bytes), lowercased, to `names`, returning its range.
     mutating func appendName(_ wire: UnsafeRawBufferPointer) -> Range<Int> {
         let start = names.count
-        for byte in wire { names.append(byte &- 0x41 < 26 ? byte | 0x20 : byte) }
+        for byte in wire { names.append(DNSName.lower(byte)) }
         return start..<names.count
     }
 }

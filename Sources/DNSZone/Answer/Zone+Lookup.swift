@@ -57,7 +57,7 @@ extension Zone {
         while name.count - offset > suffix { offset += 1 + Int(name[offset]) }
         guard name.count - offset == suffix else { return false }
         return origin.wire.withUnsafeBytes { apex in
-            for index in 0..<suffix where NameTable.lower(apex[index]) != NameTable.lower(name[offset + index]) {
+            for index in 0..<suffix where DNSName.lower(apex[index]) != DNSName.lower(name[offset + index]) {
                 return false
             }
             return true

@@ -39,7 +39,7 @@ enum CanonicalSort {
                 }
                 for labelStart in labelStarts.reversed() {
                     for byte in wire[(labelStart + 1)..<(labelStart + 1 + Int(wire[labelStart]))] {
-                        let lower = byte &- 0x41 < 26 ? byte | 0x20 : byte
+                        let lower = DNSName.lower(byte)
                         if lower <= 1 {
                             keys.append(1)
                             keys.append(lower + 1)

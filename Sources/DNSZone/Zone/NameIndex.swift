@@ -75,7 +75,7 @@ struct NameIndex {
         let left = a.wire
         let right = b.wire
         guard left.count == right.count else { return false }
-        for index in left.indices where NameTable.lower(left[index]) != NameTable.lower(right[index]) {
+        for index in left.indices where DNSName.lower(left[index]) != DNSName.lower(right[index]) {
             return false
         }
         return true

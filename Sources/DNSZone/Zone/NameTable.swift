@@ -39,7 +39,7 @@ struct NameTable: Sendable {
         for (index, key) in keys.enumerated() {
             keyStarts.append(UInt32(keyBytes.count))
             keyLengths.append(UInt8(key.count))
-            for byte in key { keyBytes.append(NameTable.lower(byte)) }
+            for byte in key { keyBytes.append(DNSName.lower(byte)) }
             let hash = key.withUnsafeBytes { NameTable.hash($0, seed: seed) }
             var slot = Int(hash) & mask
             while slots[slot] != 0 { slot = (slot + 1) & mask }
@@ -67,14 +67,10 @@ struct NameTable: Sendable {
     private func matches(_ entry: Int, _ name: UnsafeRawBufferPointer) -> Bool {
         guard Int(keyLengths[entry]) == name.count else { return false }
         let start = Int(keyStarts[entry])
-        for index in 0..<name.count where keyBytes[start + index] != NameTable.lower(name[index]) {
+        for index in 0..<name.count where keyBytes[start + index] != DNSName.lower(name[index]) {
             return false
         }
         return true
-    }
-
-    @inline(__always) static func lower(_ byte: UInt8) -> UInt8 {
-        byte &- 0x41 < 26 ? byte | 0x20 : byte
     }
 
     /// FNV-1a over the lowercased bytes, started from the seed, with a final avalanche so the low
@@ -82,7 +78,7 @@ struct NameTable: Sendable {
     static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt32) -> UInt32 {
         var hash: UInt32 = 2_166_136_261 ^ seed
         for byte in bytes {
-            hash = (hash ^ UInt32(lower(byte))) &* 16_777_619
+            hash = (hash ^ UInt32(DNSName.lower(byte))) &* 16_777_619
         }
         hash ^= hash >> 16
         hash = hash &* 0x85eb_ca6b
