@@ -170,8 +170,16 @@ extension Message {
             other.wire.withUnsafeBytes { right in
                 let count = left.count
                 guard count == right.count else { return false }
-                var k = left.baseAddress!.equalWordPrefix(right.baseAddress!, count: count)
-                if k + 8 <= count { return false }
+                // Its own loop rather than `equalWordPrefix`: through the helper this path measured
+                // 24 (positive) to 191 (NXDOMAIN) more instructions per `Message.encode` (callgrind).
+                var k = 0
+                while k + 8 <= count {
+                    guard
+                        left.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                            == right.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                    else { return false }
+                    k += 8
+                }
                 while k < count {
                     guard left[k] == right[k] else { return false }
                     k += 1
