@@ -77,12 +77,34 @@ struct NSEC3Chain: Sendable {
 
     /// NSEC3 RDATA: SHA-1, flags 0 (no opt-out), iterations, salt, next hash, type bitmap.
     static func rdata(next: NSEC3Hash, bitmap: TypeBitmap, iterations: UInt16, salt: [UInt8]) -> [UInt8] {
-        var bytes: [UInt8] = [NSEC3Hasher.sha1, 0, UInt8(iterations >> 8), UInt8(iterations & 0xFF)]
-        bytes.append(UInt8(salt.count))
-        bytes.append(contentsOf: salt)
-        bytes.append(UInt8(NSEC3Hasher.hashLength))
-        next.append(to: &bytes)
-        bytes.append(contentsOf: bitmap.wire)
-        return bytes
+        let length = rdataLength(bitmap: bitmap.wire, salt: salt)
+        return [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
+            writeRDATA(
+                next: next, bitmap: bitmap.wire, iterations: iterations, salt: salt,
+                to: UnsafeMutableRawBufferPointer(buffer))
+            initialized = length
+        }
+    }
+
+    /// The length of the RDATA `writeRDATA` writes for this bitmap and salt.
+    static func rdataLength(bitmap: [UInt8], salt: [UInt8]) -> Int {
+        5 + salt.count + 1 + NSEC3Hasher.hashLength + bitmap.count
+    }
+
+    /// Writes NSEC3 RDATA (RFC 5155 §3.2) to the first `rdataLength(bitmap:salt:)` bytes of `out`:
+    /// the one spelling of the format, for the chain built at load, for narrow-mode records laid
+    /// out to be signed, and for narrow-mode records written into answers.
+    static func writeRDATA(
+        next: NSEC3Hash, bitmap: [UInt8], iterations: UInt16, salt: [UInt8], to out: UnsafeMutableRawBufferPointer
+    ) {
+        var cursor = ByteCursor(out)
+        cursor.write(NSEC3Hasher.sha1)
+        cursor.write(UInt8(0))
+        cursor.write(iterations)
+        cursor.write(UInt8(salt.count))
+        cursor.write(salt)
+        cursor.write(UInt8(NSEC3Hasher.hashLength))
+        cursor.fill(NSEC3Hasher.hashLength) { next.write(to: $0) }
+        cursor.write(bitmap)
     }
 }

@@ -29,16 +29,12 @@ public struct NSEC3Hash: Hashable, Comparable, Sendable {
         self = bytes.withUnsafeBytes { NSEC3Hash($0) }
     }
 
-    /// The byte at `index` (0..<20).
-    @inline(__always) func byte(_ index: Int) -> UInt8 {
-        switch index {
-        case 0..<8: UInt8(truncatingIfNeeded: high >> UInt64(8 * (7 - index)))
-        case 8..<16: UInt8(truncatingIfNeeded: middle >> UInt64(8 * (15 - index)))
-        default: UInt8(truncatingIfNeeded: low >> UInt64(8 * (19 - index)))
+    public var bytes: [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: NSEC3Hasher.hashLength) { buffer, initialized in
+            write(to: UnsafeMutableRawBufferPointer(buffer))
+            initialized = NSEC3Hasher.hashLength
         }
     }
-
-    public var bytes: [UInt8] { (0..<NSEC3Hasher.hashLength).map(byte) }
 
     /// The next hash value, wrapping from all ones to zero.
     public func successor() -> NSEC3Hash {
@@ -64,11 +60,6 @@ public struct NSEC3Hash: Hashable, Comparable, Sendable {
 
     public static func < (lhs: NSEC3Hash, rhs: NSEC3Hash) -> Bool {
         (lhs.high, lhs.middle, lhs.low) < (rhs.high, rhs.middle, rhs.low)
-    }
-
-    /// Appends the raw 20 bytes.
-    func append(to out: inout [UInt8]) {
-        for index in 0..<NSEC3Hasher.hashLength { out.append(byte(index)) }
     }
 
     /// Writes the raw 20 bytes to the start of `out`.

@@ -4,4 +4,8 @@
 struct NarrowKey: Hashable, Sendable {
     var owner: NSEC3Hash
     var node: Int32
+
+    /// The record's next hashed owner: owner + 1 for a match, owner + 2 for a cover (whose owner
+    /// is the covered hash − 1).
+    var next: NSEC3Hash { node >= 0 ? owner.successor() : owner.successor().successor() }
 }

@@ -121,7 +121,7 @@ extension SignedAnswerEncoder {
         return 1 + writeRRSIGs(entry, ownerAt: start, ttl: signer.nsec3TTL, into: &writer)
     }
 
-    /// Writes a narrow-mode record (see `ZoneSigner.narrowRecord`) and its RRSIGs, unless this
+    /// Writes a narrow-mode record (see `NarrowKey` and `NSEC3Chain.writeRDATA`) and its RRSIGs, unless this
     /// response already has it. The record is written straight from the hash: no allocation.
     mutating func writeNarrow(
         _ key: NarrowKey, shared: Bool = true, _ signer: ZoneSigner, _ now: Int64, into writer: inout WireWriter
@@ -135,19 +135,15 @@ extension SignedAnswerEncoder {
         writer.writeUInt16(RRType.nsec3.rawValue)
         writer.writeUInt16(RRClass.in.rawValue)
         writer.writeUInt32(signer.nsec3TTL)
-        let lengthAt = writer.count
-        writer.writeUInt16(0)
-        let configuration = signer.configuration
-        writer.writeUInt8(NSEC3Hasher.sha1)
-        writer.writeUInt8(0)
-        writer.writeUInt16(configuration.nsec3Iterations)
-        writer.writeUInt8(UInt8(configuration.nsec3Salt.count))
-        writer.writeBytes(configuration.nsec3Salt)
-        writer.writeUInt8(UInt8(NSEC3Hasher.hashLength))
-        let next = key.node >= 0 ? key.owner.successor() : key.owner.successor().successor()
-        for index in 0..<NSEC3Hasher.hashLength { writer.writeUInt8(next.byte(index)) }
-        if key.node >= 0, let bitmap = signer.bitmaps[Int(key.node)] { writer.writeBytes(bitmap.wire) }
-        writer.patchUInt16(UInt16(writer.count - lengthAt - 2), at: lengthAt)
+        let bitmap = signer.narrowBitmap(key)
+        let salt = signer.configuration.nsec3Salt
+        let rdataLength = NSEC3Chain.rdataLength(bitmap: bitmap, salt: salt)
+        writer.writeUInt16(UInt16(rdataLength))
+        writer.writeRaw(count: rdataLength) {
+            NSEC3Chain.writeRDATA(
+                next: key.next, bitmap: bitmap, iterations: signer.configuration.nsec3Iterations, salt: salt,
+                to: UnsafeMutableRawBufferPointer(start: $0, count: rdataLength))
+        }
         let signatures = shared ? signer.signatures(narrow: key, now: now) : covers.signatures(key, signer, now: now)
         guard let entry = signatures else { return 1 }
         return 1 + writeRRSIGs(entry, ownerAt: start, ttl: signer.nsec3TTL, into: &writer)

@@ -71,32 +71,31 @@ extension ZoneSigner {
         }
     }
 
+    /// The type bitmap of a narrow-mode record: the node's for a match, empty for a cover.
+    func narrowBitmap(_ key: NarrowKey) -> [UInt8] {
+        key.node >= 0 ? bitmaps[Int(key.node)]?.wire ?? [] : []
+    }
+
     /// Signs a narrow-mode record, laid out on the stack straight from its key: owner = the
     /// hash's base32hex label under the origin; next = owner + 1 for a match (bitmap the node's),
     /// owner + 2 for a cover (owner = hash − 1, empty bitmap). This is the cold path of a
     /// `nsec3-narrow` NXDOMAIN (one per query for a new name), so nothing here allocates but the
     /// entry itself.
     func makeEntry(narrow key: NarrowKey, now: Int64) -> SignatureEntry? {
-        let match = key.node >= 0
-        let next = match ? key.owner.successor() : key.owner.successor().successor()
-        let bitmap = match ? bitmaps[Int(key.node)]?.wire ?? [] : []
+        let bitmap = narrowBitmap(key)
         let salt = configuration.nsec3Salt
         let ownerLength = 1 + 32 + signerName.count
-        let rdataLength = 5 + salt.count + 1 + NSEC3Hasher.hashLength + bitmap.count
+        let rdataLength = NSEC3Chain.rdataLength(bitmap: bitmap, salt: salt)
         return withUnsafeTemporaryAllocation(byteCount: ownerLength + 2 + rdataLength, alignment: 8) { buffer in
             var cursor = ByteCursor(buffer)
             cursor.write(UInt8(32))
             cursor.fill(32) { key.owner.writeBase32Hex(to: $0) }
             cursor.write(signerName)
             cursor.write(UInt16(rdataLength))
-            cursor.write(NSEC3Hasher.sha1)
-            cursor.write(UInt8(0))
-            cursor.write(configuration.nsec3Iterations)
-            cursor.write(UInt8(salt.count))
-            cursor.write(salt)
-            cursor.write(UInt8(NSEC3Hasher.hashLength))
-            cursor.fill(NSEC3Hasher.hashLength) { next.write(to: $0) }
-            cursor.write(bitmap)
+            cursor.fill(rdataLength) {
+                NSEC3Chain.writeRDATA(
+                    next: key.next, bitmap: bitmap, iterations: configuration.nsec3Iterations, salt: salt, to: $0)
+            }
             let layout = UnsafeRawBufferPointer(buffer)
             return makeEntry(
                 owner: UnsafeRawBufferPointer(rebasing: layout[..<ownerLength]), type: .nsec3, ttl: nsec3TTL,
