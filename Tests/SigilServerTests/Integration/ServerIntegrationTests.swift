@@ -22,15 +22,22 @@ func integrationZone(serial: Int, extra: String = "") -> String {
     return text + extra
 }
 
+/// `sigil serve` for `it.test.` from `integrationZone(serial: 1)` in a fresh directory, with
+/// `udpWorkers` UDP workers and `extra` flags; returns the server and the zone file's path.
+func startIntegrationServer(udpWorkers: Int, _ extra: [String] = []) throws -> (SigilServerProcess, String) {
+    let directory = try TemporaryDirectory()
+    let file = try directory.write("it.test.zone", integrationZone(serial: 1))
+    let server = try SigilServerProcess(
+        ["--zone", "it.test=\(file)", "--udp-workers", "\(udpWorkers)"] + extra, in: directory)
+    return (server, file)
+}
+
 /// `sigil serve` end to end: the built binary on a loopback port, asked by kdig and raw sockets.
 @Suite(.enabled(if: Subprocess.find("kdig") != nil))
 struct ServerIntegrationTests {
     /// A server for `it.test.` from a zone file in a fresh directory.
     func startServer(_ extra: [String] = []) throws -> (SigilServerProcess, String) {
-        let directory = try TemporaryDirectory()
-        let file = try directory.write("it.test.zone", integrationZone(serial: 1))
-        let server = try SigilServerProcess(["--zone", "it.test=\(file)", "--udp-workers", "2"] + extra, in: directory)
-        return (server, file)
+        try startIntegrationServer(udpWorkers: 2, extra)
     }
 
     @Test func answersOverUDPAndTCP() throws {

@@ -13,10 +13,7 @@ import Glibc
 @Suite(.enabled(if: Subprocess.find("kdig") != nil))
 struct ServerSigningTests {
     func startServer(_ extra: [String] = []) throws -> (SigilServerProcess, String) {
-        let directory = try TemporaryDirectory()
-        let file = try directory.write("it.test.zone", integrationZone(serial: 1))
-        let server = try SigilServerProcess(["--zone", "it.test=\(file)", "--udp-workers", "1"] + extra, in: directory)
-        return (server, file)
+        try startIntegrationServer(udpWorkers: 1, extra)
     }
 
     /// The key files of the server's keys directory.
