@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Modules are layered: each depends only on the ones listed before it.
-/// DNSWire → DNSZone → DNSSEC → DANE → SigilServer → sigil.
+/// DNSWire → DNSZone → DNSSEC → DANE → QueryPipeline → SigilServer → sigil.
 let package = Package(
     name: "Sigil",
     platforms: [.macOS(.v15)],
@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "DNSZone", targets: ["DNSZone"]),
         .library(name: "DNSSEC", targets: ["DNSSEC"]),
         .library(name: "DANE", targets: ["DANE"]),
+        .library(name: "QueryPipeline", targets: ["QueryPipeline"]),
         .library(name: "SigilServer", targets: ["SigilServer"]),
     ],
     dependencies: [
@@ -32,10 +33,12 @@ let package = Package(
         .target(name: "DNSZone", dependencies: ["DNSWire"], swiftSettings: hotPath),
         .target(name: "DNSSEC", dependencies: ["DNSWire", "DNSZone", "COpenSSL", "CSodium"], swiftSettings: hotPath),
         .target(name: "DANE", dependencies: ["DNSWire", "DNSZone", "DNSSEC", "COpenSSL"]),
+        /// The socket-free query pipeline: decode → stages → answer → sign → encode.
+        .target(name: "QueryPipeline", dependencies: ["DNSWire", "DNSZone", "DNSSEC"], swiftSettings: hotPath),
         .target(
             name: "SigilServer",
             dependencies: [
-                "DNSWire", "DNSZone", "DNSSEC", "DANE", "CSigilLinux",
+                "DNSWire", "DNSZone", "DNSSEC", "DANE", "QueryPipeline", "CSigilLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -49,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "sigil",
             dependencies: [
-                "DNSWire", "DNSZone", "DNSSEC", "DANE", "SigilServer",
+                "DNSWire", "DNSZone", "DNSSEC", "DANE", "QueryPipeline", "SigilServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -59,12 +62,14 @@ let package = Package(
         .target(name: "SigilTestSupport", path: "Tests/SigilTestSupport"),
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"], resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "DNSZoneTests", dependencies: ["SigilTestSupport", "DNSWire", "DNSZone"], resources: [.copy("Zones")]),
-        .testTarget(name: "DNSSECTests", dependencies: ["SigilTestSupport", "DNSWire", "DNSZone", "DNSSEC"]),
+            name: "DNSZoneTests", dependencies: ["SigilTestSupport", "DNSWire", "DNSZone", "QueryPipeline"],
+            resources: [.copy("Zones")]),
+        .testTarget(
+            name: "DNSSECTests", dependencies: ["SigilTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline"]),
         .testTarget(name: "DANETests", dependencies: ["SigilTestSupport", "DNSWire", "DANE"]),
         .testTarget(
             name: "SigilServerTests",
-            dependencies: ["SigilTestSupport", "DNSWire", "DNSZone", "DNSSEC", "SigilServer"]),
+            dependencies: ["SigilTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline", "SigilServer"]),
     ]
 )
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import QueryPipeline
 import SigilServer
 
 #if canImport(Glibc)

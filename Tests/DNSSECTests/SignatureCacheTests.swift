@@ -2,6 +2,7 @@ import DNSSEC
 import DNSWire
 import DNSZone
 import Foundation
+import QueryPipeline
 import Synchronization
 import Testing
 
@@ -34,7 +35,7 @@ import Testing
         let signer = try signer(clock: clock, configuration: SignerConfiguration(denial: denial))
         // One worker's encoder, as a retransmitted query meets: narrow mode keeps next closer
         // covers per worker (`narrowNextCloserCoversStayWithTheWorker`).
-        var encoder = SignedAnswerEncoder()
+        var encoder = ResponseEncoder()
         for name in ["mail.example.test.", "nope.example.test.", "foo.wild.example.test."] {
             let first = try SignerFixtures.respond(signer, name, .a, encoder: &encoder)
             let made = signer.signaturesMade
@@ -115,7 +116,7 @@ import Testing
     @Test func narrowNextCloserCoversStayWithTheWorker() throws {
         let clock = ManualClock(Self.start)
         let signer = try signer(clock: clock, configuration: SignerConfiguration(denial: .nsec3Narrow))
-        var encoder = SignedAnswerEncoder()
+        var encoder = ResponseEncoder()
         _ = try SignerFixtures.respond(signer, "n0.example.test.", .a, encoder: &encoder)
         #expect(signer.signaturesMade == 4)  // SOA, the apex match, the two covers
         let memory = signer.cacheMemoryInUse
@@ -126,7 +127,7 @@ import Testing
         #expect(signer.cacheMemoryInUse == memory)
         let retry = try SignerFixtures.respond(signer, "n49.example.test.", .a, encoder: &encoder)
         #expect(signer.signaturesMade == 53)
-        var other = SignedAnswerEncoder()
+        var other = ResponseEncoder()
         #expect(try SignerFixtures.respond(signer, "n49.example.test.", .a, encoder: &other) == retry)
         #expect(signer.signaturesMade == 54)
         _ = try SignerFixtures.respond(signer, "n0.example.test.", .a, encoder: &encoder)
@@ -138,7 +139,7 @@ import Testing
         let limit = 4096
         let signer = try signer(
             clock: clock, configuration: SignerConfiguration(denial: .nsec3Narrow, cacheMemoryLimit: limit))
-        var encoder = SignedAnswerEncoder()
+        var encoder = ResponseEncoder()
         for index in 0..<200 {
             _ = try SignerFixtures.respond(signer, "n\(index).example.test.", .a, encoder: &encoder)
             #expect(signer.cacheMemoryInUse <= limit)

@@ -2,6 +2,7 @@ import DNSSEC
 import DNSWire
 import DNSZone
 import Foundation
+import QueryPipeline
 import Testing
 
 /// Online answers, checked by dnspython (Tests/Peers/validate-signed-answers.py): every RRSIG
@@ -44,7 +45,7 @@ import Testing
         let signer = try ZoneSigner(
             zone: try SignerFixtures.zone(), keys: try SignerFixtures.keys(algorithm, csk: csk),
             configuration: SignerConfiguration(denial: denial), clock: SignerClock { now })
-        var encoder = SignedAnswerEncoder()
+        var encoder = ResponseEncoder()
         var cases: [[String: String]] = []
         for query in Self.queries {
             let wire = try SignerFixtures.respond(signer, query.name, query.type, encoder: &encoder)
@@ -69,7 +70,7 @@ import Testing
             clock: SignerClock { now })
         var positive = try SignerFixtures.respond(signer, "mail.example.test.", .a)
         positive[positive.count - 5] ^= 0x01
-        var encoder = SignedAnswerEncoder()
+        var encoder = ResponseEncoder()
         let unsigned = try SignerFixtures.respond(signer, "nope.example.test.", .a, encoder: &encoder, dnssecOK: false)
         let cases = [
             ["qname": "mail.example.test.", "qtype": "A", "expect": "answer", "wire": Base16.encode(positive)],

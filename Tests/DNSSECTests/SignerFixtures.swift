@@ -2,6 +2,7 @@ import DNSSEC
 import DNSWire
 import DNSZone
 import Foundation
+import QueryPipeline
 import Synchronization
 import Testing
 
@@ -69,7 +70,7 @@ enum SignerFixtures {
 
     /// What a server worker does: decode, answer, encode with signatures.
     static func respond(
-        _ signer: ZoneSigner, _ name: String, _ type: RRType, encoder: inout SignedAnswerEncoder, dnssecOK: Bool = true
+        _ signer: ZoneSigner, _ name: String, _ type: RRType, encoder: inout ResponseEncoder, dnssecOK: Bool = true
     ) throws -> [UInt8] {
         let packet = try queryPacket(name, type, dnssecOK: dnssecOK)
         var query = Query()
@@ -77,12 +78,14 @@ enum SignerFixtures {
         var answer = Answer()
         signer.zone.answer(name: query.name, type: query.type, into: &answer)
         var writer = WireWriter()
-        packet.withUnsafeBytes { _ = encoder.encode(answer, for: query, packet: $0, signer: signer, into: &writer) }
+        packet.withUnsafeBytes {
+            _ = encoder.encode(answer, for: query, packet: $0, signer: query.dnssecOK ? signer : nil, into: &writer)
+        }
         return writer.bytes
     }
 
     static func respond(_ signer: ZoneSigner, _ name: String, _ type: RRType) throws -> [UInt8] {
-        var encoder = SignedAnswerEncoder()
+        var encoder = ResponseEncoder()
         return try respond(signer, name, type, encoder: &encoder)
     }
 

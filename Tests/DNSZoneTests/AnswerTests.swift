@@ -1,4 +1,5 @@
 import DNSWire
+import QueryPipeline
 import Testing
 
 @testable import DNSZone
@@ -285,19 +286,25 @@ import Testing
         #expect(answer.rcode == .refused && !answer.authoritative && answer.zone == nil && answer.steps.isEmpty)
     }
 
-    @Test mutating func layoutAllowsTruncation() throws {
+    @Test mutating func additionalThatDoesNotFitIsRolledBack() throws {
         let full = try responder.ask("example.", .ns)
         let layout = try #require(responder.layout)
         #expect(layout.answerCount == 2 && layout.authorityCount == 0 && layout.additionalCount == 2)
-        #expect(Int(layout.answerCount) == full.answers.count)
+        #expect(Int(layout.answerCount) == full.answers.count && layout.additionalDropped == 0)
+        // One byte short: the last additional RRset is rolled back, the one before it kept, and
+        // the response is what it would have been without the last one (compression included).
+        let fullSize = responder.writer.count
+        let trimmed = try responder.ask("example.", .ns, room: fullSize - 1)
+        let trimmedLayout = try #require(responder.layout)
+        #expect(trimmedLayout.additionalCount == 1 && trimmedLayout.additionalDropped == 1)
+        #expect(responder.writer.count < fullSize && !trimmed.header.truncated)
+        #expect(trimmed.answers == full.answers && trimmed.additional == [full.additional[0]])
+        // Answer and authority cannot shrink: the caller cuts to the question with TC.
         var writer = responder.writer
-        writer.rollback(to: layout.afterAuthority)
-        writer.patchUInt16(0, at: 10)
-        let noAdditional = try Message(decoding: writer.bytes)
-        #expect(noAdditional.answers == full.answers && noAdditional.additional.isEmpty)
-        AnswerEncoder.truncate(&writer, to: layout)
+        ResponseEncoder.truncate(&writer, to: trimmedLayout)
         let questionOnly = try Message(decoding: writer.bytes)
         #expect(questionOnly.questions == full.questions && questionOnly.answers.isEmpty)
+        #expect(questionOnly.additional.isEmpty)
         #expect(questionOnly.header.truncated && questionOnly.header.authoritative)
     }
 }

@@ -1,10 +1,11 @@
 import DNSWire
 import Foundation
+import QueryPipeline
 import Testing
 
 @testable import DNSZone
 
-/// The query path reuses one `Query`, `Answer`, `AnswerEncoder` and `WireWriter`; answering again
+/// The query path reuses one `Query`, `Answer`, `ResponseEncoder` and `WireWriter`; answering again
 /// must give byte-identical responses, whatever was answered in between.
 ///
 /// The loop is also the probe for "no allocation in steady state": run this test under heaptrack
@@ -27,7 +28,7 @@ import Testing
         }
         var query = Query()
         var answer = Answer()
-        var encoder = AnswerEncoder()
+        var encoder = ResponseEncoder()
         var writer = WireWriter()
         var expected: [[UInt8]] = []
         for packet in packets {

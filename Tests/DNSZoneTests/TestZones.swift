@@ -1,5 +1,6 @@
 import DNSWire
 import DNSZone
+import QueryPipeline
 
 /// Test zones written as zone-file text, read by the real `ZoneFileParser` so the answer and
 /// build tests see exactly the records a server would load from the same file.
@@ -24,27 +25,27 @@ enum TestZoneText {
 }
 
 /// Runs a query through the whole path a server takes: encode a query packet, decode it with
-/// `Query`, answer, encode with `AnswerEncoder`, and decode the response as a `Message`.
+/// `Query`, answer, encode with `ResponseEncoder`, and decode the response as a `Message`.
 struct Responder {
     var zones: ZoneSet
     var answer = Answer()
-    var encoder = AnswerEncoder()
+    var encoder = ResponseEncoder()
     var writer = WireWriter()
     var query = Query()
-    var layout: AnswerEncoder.ResponseLayout?
+    var layout: ResponseEncoder.ResponseLayout?
 
     init(_ zones: Zone...) { self.zones = ZoneSet(zones) }
     init(_ zones: [Zone]) { self.zones = ZoneSet(zones) }
 
     mutating func ask(
-        _ name: String, _ type: RRType, id: UInt16 = 0x4242, flags: UInt16 = 0
+        _ name: String, _ type: RRType, id: UInt16 = 0x4242, flags: UInt16 = 0, room: Int = .max
     ) throws -> Message {
         let request = Message(
             header: Header(id: id, flags: flags), questions: [Question(name: try DNSName(text: name), type: type)])
         let packet = request.encoded()
         try packet.withUnsafeBytes { try query.decode($0) }
         zones.answer(name: query.name, type: query.type, into: &answer)
-        layout = packet.withUnsafeBytes { encoder.encode(answer, for: query, packet: $0, into: &writer) }
+        layout = packet.withUnsafeBytes { encoder.encode(answer, for: query, packet: $0, room: room, into: &writer) }
         return try Message(decoding: writer.bytes)
     }
 }

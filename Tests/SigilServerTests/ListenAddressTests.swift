@@ -1,3 +1,4 @@
+import QueryPipeline
 import SigilServer
 import Testing
 

@@ -2,6 +2,7 @@ import DNSSEC
 import DNSWire
 import DNSZone
 import Glibc
+import QueryPipeline
 import SigilServer
 import Testing
 
@@ -58,7 +59,7 @@ private let measurable = mallocCount != nil && optimized
 
     /// Heap allocations while answering `packet` 1000 times, after 100 answers to warm caches up.
     static func allocationsOver1000(
-        _ responder: inout Responder, _ packet: [UInt8], _ context: QueryContext,
+        _ responder: inout Responder<NoStages>, _ packet: [UInt8], _ context: QueryContext,
         _ buffer: UnsafeMutableRawBufferPointer
     ) -> UInt {
         packet.withUnsafeBytes { query in

@@ -1,6 +1,7 @@
 import DNSSEC
 import DNSWire
 import DNSZone
+import QueryPipeline
 import SigilServer
 import Testing
 
@@ -19,7 +20,7 @@ import Testing
         return ZoneStore(ServingZones([LoadedZone(config: config, signer: signer)]))
     }
 
-    static func ask(_ responder: inout Responder, _ packet: [UInt8], capacity: Int = 4096) throws -> Message {
+    static func ask(_ responder: inout Responder<NoStages>, _ packet: [UInt8], capacity: Int = 4096) throws -> Message {
         try Message(decoding: try #require(try ResponderTests.respond(&responder, packet, capacity: capacity)))
     }
 

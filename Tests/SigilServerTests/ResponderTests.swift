@@ -1,5 +1,6 @@
 import DNSWire
 import DNSZone
+import QueryPipeline
 import SigilServer
 import Testing
 
@@ -22,7 +23,7 @@ import Testing
     }
 
     static func respond(
-        _ responder: inout Responder, _ packet: [UInt8], transport: TransportKind = .udp, capacity: Int = 4096
+        _ responder: inout Responder<NoStages>, _ packet: [UInt8], transport: TransportKind = .udp, capacity: Int = 4096
     ) throws -> [UInt8]? {
         let context = try context(transport)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 8)

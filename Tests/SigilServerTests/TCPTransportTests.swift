@@ -1,5 +1,6 @@
 import Glibc
 import NIOCore
+import QueryPipeline
 import SigilServer
 import Testing
 

@@ -1,5 +1,6 @@
 import Glibc
 import NIOCore
+import QueryPipeline
 import SigilServer
 
 /// A DNS-ish responder: copies the query, sets QR. Queries shorter than a DNS header are dropped.

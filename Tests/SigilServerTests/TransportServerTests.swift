@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import QueryPipeline
 import ServiceLifecycle
 import SigilServer
 import SigilTestSupport

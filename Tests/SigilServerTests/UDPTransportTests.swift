@@ -1,4 +1,5 @@
 import Glibc
+import QueryPipeline
 import SigilServer
 import Synchronization
 import Testing

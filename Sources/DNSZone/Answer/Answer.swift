@@ -5,10 +5,13 @@ import DNSWire
 /// A worker owns one `Answer` and reuses it for every query: `reset` keeps every array's capacity,
 /// so once warmed up, answering allocates nothing. The answer logic fills it
 /// (`Zone.answer(name:type:into:)`, `ZoneSet.answer(name:type:into:)`), the DNSSEC layer reads
-/// `steps` to add its proofs and signatures, and `AnswerEncoder` writes it out.
+/// `steps` to add its proofs and signatures, and the response encoder writes it out.
 public struct Answer: Sendable {
     /// The zone answered from; nil when REFUSED.
     public var zone: Zone?
+    /// That zone's index in the `ZoneSet` that answered, or -1 (REFUSED, or answered by a `Zone`
+    /// directly): how per-zone state such as the signer is found without a search.
+    public var zoneIndex: Int
     public var rcode: RCode
     /// The AA flag: set unless the query name itself was referred.
     public var authoritative: Bool
@@ -22,6 +25,7 @@ public struct Answer: Sendable {
 
     public init() {
         zone = nil
+        zoneIndex = -1
         rcode = .noError
         authoritative = false
         answer = []
@@ -39,6 +43,7 @@ public struct Answer: Sendable {
     /// Empties the answer for the next query, keeping its storage.
     public mutating func reset() {
         zone = nil
+        zoneIndex = -1
         rcode = .noError
         authoritative = false
         answer.removeAll(keepingCapacity: true)

@@ -1,6 +1,7 @@
 import DNSWire
 import DNSZone
 import Foundation
+import QueryPipeline
 
 /// Where `sigil serve` gets its configuration, read at start-up and again on every SIGHUP.
 ///

@@ -2,6 +2,7 @@ import DNSWire
 import DNSZone
 import Logging
 import NIOCore
+import QueryPipeline
 import ServiceLifecycle
 import UnixSignals
 

@@ -1,6 +1,7 @@
 import DNSWire
 import DNSZone
 import Logging
+import QueryPipeline
 import Synchronization
 
 /// Loads the configured zones and publishes them to a ``ZoneStore``, keeping the last good

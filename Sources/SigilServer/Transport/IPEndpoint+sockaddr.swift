@@ -1,4 +1,5 @@
 import NIOCore
+import QueryPipeline
 
 #if canImport(Glibc)
 import Glibc

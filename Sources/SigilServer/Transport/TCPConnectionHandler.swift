@@ -1,4 +1,5 @@
 import NIOCore
+import QueryPipeline
 
 /// What all TCP connections on one event loop share: that loop's handler instance and one 65535-byte response
 /// buffer. Handlers run synchronously on the loop, so one buffer per loop is enough; only the loop's thread

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import QueryPipeline
 import Synchronization
 
 /// The TCP side: a NIO `ServerBootstrap` per listen address on an event-loop group this server owns.

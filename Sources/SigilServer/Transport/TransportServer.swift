@@ -1,4 +1,5 @@
 import Logging
+import QueryPipeline
 import ServiceLifecycle
 
 /// UDP workers and TCP listeners on the same list of addresses, started and stopped together.

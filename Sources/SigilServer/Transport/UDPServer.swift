@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import QueryPipeline
 import Synchronization
 
 /// Runs the UDP side: ``TransportConfiguration/udpWorkers`` threads, each with one socket per listen address,

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import CSigilLinux
 import Glibc
+import QueryPipeline
 #elseif canImport(Darwin)
 import Darwin
 #endif

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import CSigilLinux
 import Glibc
+import QueryPipeline
 
 /// What one worker thread is given at start: its sockets (one per listen address), its epoll instance and its
 /// wake-up eventfd. Plain file descriptors, so it can cross to the new thread.

@@ -2,11 +2,15 @@ import DNSSEC
 import DNSWire
 import DNSZone
 
-/// The query pipeline: decode → answer → encode, with EDNS and truncation, as a
-/// ``DatagramHandler``.
+/// The query pipeline: one query message in, one response message out, with no sockets.
+///
+/// The plan, as in Knot's nameserver: decode → protocol checks → the stages' `admit` → answer
+/// (DNSZone) → encode, signed when the client set DO and the zone has a signer (DNSSEC's records
+/// and proofs written by the same section loop as the plain ones) → fit to size → OPT → the
+/// stages' `finish`. See `QueryStage` for where cookies, rate limits, TSIG and transfers plug in.
 ///
 /// Each transport thread owns one responder, and the responder owns everything a query needs —
-/// the decoded `Query`, the `Answer`, the `SignedAnswerEncoder`, a 64 KiB `WireWriter` — so once
+/// the decoded `Query`, the `Answer`, the `ResponseEncoder`, a 64 KiB `WireWriter` — so once
 /// warmed up a query allocates nothing: the response is built in the writer and copied into the
 /// transport's buffer. Signed answers too, once the zone's signature cache holds the RRSIGs.
 ///
@@ -22,35 +26,33 @@ import DNSZone
 ///
 /// Sizes: over UDP the limit is the client's EDNS size (512 without EDNS, never less than 512,
 /// never more than the transport's buffer); over TCP it is 65535. A response over the limit first
-/// loses additional RRsets — those that do not fit are left out, without TC, as Knot does with
-/// additional data — and if it is still too big it is cut back to the question with TC set.
-/// With DO, an RRset leaves with its RRSIGs; answer and authority (RRSIGs and NSEC3 proofs
-/// included) are never cut apart, since a partial proof cannot validate (RFC 4035 §3.1.1).
-/// Our OPT (payload size 1232, the DO bit echoed) is appended last and always fits.
-public struct Responder: DatagramHandler {
+/// loses additional RRsets — each that does not fit is left out, without TC, as Knot does with
+/// additional data, except glue in a referral (RFC 9471 §3) — and if it is still too big it is
+/// cut back to the question with TC set. Our OPT (payload size 1232, the DO bit echoed) is
+/// appended last and always fits.
+public struct Responder<Stages: QueryStage> {
     /// The UDP payload size we advertise (the DNS Flag Day 2020 value).
-    public static let advertisedUDPSize: UInt16 = 1232
-    /// The bytes of our OPT record: root owner, type, class, TTL, RDLENGTH 0.
-    static let optSize = 11
+    public static var advertisedUDPSize: UInt16 { 1232 }
+    /// The bytes of our OPT record without options: root owner, type, class, TTL, RDLENGTH.
+    static var optSize: Int { 11 }
 
     let store: ZoneStore
     var zones: ServingZones
     var generation: UInt64 = 0
     var query = Query()
     var answer = Answer()
-    /// The additional RRsets of an answer being trimmed to fit.
-    var spareAdditional: [AnswerRRset]
-    /// Writes plain answers, and signed ones when DO is set and the zone has a signer.
-    var encoder = SignedAnswerEncoder()
+    var encoder = ResponseEncoder()
     var writer = WireWriter(capacity: 65535)
+    public var stages: Stages
 
-    public init(store: ZoneStore) {
+    public init(store: ZoneStore, stages: Stages) {
         self.store = store
         self.zones = .empty
-        self.spareAdditional = []
-        self.spareAdditional.reserveCapacity(64)
+        self.stages = stages
     }
 
+    /// Writes the response to the message `packet` into `response` and returns its length, or nil
+    /// to send nothing. `response.count` is the most the transport can carry.
     public mutating func respond(
         to packet: UnsafeRawBufferPointer, context: QueryContext, into response: UnsafeMutableRawBufferPointer
     ) -> Int? {
@@ -67,19 +69,29 @@ public struct Responder: DatagramHandler {
         } catch {
             malformed = true
         }
-        let limit = sizeLimit(context.transport, capacity: response.count)
+        answer.reset()
         if opcode != .query {
-            writeError(.notImp, packet: packet)
+            writeError(.notImp, packet: packet, context: context)
         } else if malformed {
-            writeError(.formErr, packet: packet)
+            writeError(.formErr, packet: packet, context: context)
         } else if query.hasEDNS && query.ednsVersion > 0 {
-            writeError(.badVers, packet: packet)
+            writeError(.badVers, packet: packet, context: context)
         } else if query.qclass != .in || query.type == .axfr || query.type == .ixfr {
-            writeError(.refused, packet: packet)
+            writeError(.refused, packet: packet, context: context)
         } else {
-            writeAnswer(packet: packet, limit: limit)
+            switch stages.admit(query, packet: packet, context: context) {
+            case .proceed:
+                writeAnswer(
+                    packet: packet, limit: sizeLimit(context.transport, capacity: response.count), context: context)
+            case .respond(let rcode):
+                writeError(rcode, packet: packet, context: context)
+            case .drop:
+                return nil
+            }
         }
-        guard writer.count <= response.count else { return nil }
+        guard stages.finish(&writer, query: query, answer: answer, context: context) == .send,
+            writer.count <= response.count
+        else { return nil }
         writer.bytes.withUnsafeBytes { response.copyMemory(from: $0) }
         return writer.count
     }
@@ -95,55 +107,26 @@ public struct Responder: DatagramHandler {
         }
     }
 
-    /// Answers from the zones, trims to `limit`, appends OPT.
-    mutating func writeAnswer(packet: UnsafeRawBufferPointer, limit: Int) {
+    /// Answers from the zones, fits the response to `limit`, appends OPT.
+    mutating func writeAnswer(packet: UnsafeRawBufferPointer, limit: Int, context: QueryContext) {
         zones.zoneSet.answer(name: query.name, type: query.type, into: &answer)
-        let room = limit - (query.hasEDNS ? Responder.optSize : 0)
-        var layout = encode(packet: packet)
-        if writer.count > room && layout.additionalCount > 0 {
-            layout = trimAdditional(packet: packet, room: room)
+        let room = limit - (query.hasEDNS ? Self.optSize + stages.optionsRoom : 0)
+        // DNSSEC: the zone's signer, by the index of the zone that answered.
+        let signer = query.dnssecOK ? zones.signer(ofZone: answer.zoneIndex) : nil
+        let layout = encoder.encode(answer, for: query, packet: packet, signer: signer, room: room, into: &writer)
+        if writer.count > room {
+            ResponseEncoder.truncate(&writer, to: layout)
+        } else if layout.additionalDropped > 0, case .referral = answer.kind, !answer.authoritative {
             // Glue is not optional in a referral (RFC 9471 §3): with some left out, TC tells the
             // resolver to retry over TCP. Knot does the same.
-            if writer.count <= room, case .referral = answer.kind, !answer.authoritative {
-                writer.bytes[2] |= UInt8(Header.tcBit >> 8)
-            }
+            writer.bytes[2] |= UInt8(Header.tcBit >> 8)
         }
-        if writer.count > room {
-            AnswerEncoder.truncate(&writer, to: layout)
-        }
-        appendOPT(rcode: answer.rcode)
-    }
-
-    /// Writes the response for `answer`, signed if the zone has a signer and the client set DO.
-    mutating func encode(packet: UnsafeRawBufferPointer) -> AnswerEncoder.ResponseLayout {
-        // DNSSEC: the per-zone signer is looked up here, and only here (a scan of a few zones
-        // by identity, only for DO queries).
-        let signer = query.dnssecOK ? zones.signers.signer(for: answer.zone) : nil
-        return encoder.encode(answer, for: query, packet: packet, signer: signer, into: &writer)
-    }
-
-    /// Keeps the additional RRsets that fit, in order, skipping those that do not (no TC: the
-    /// additional section is optional data, RFC 2181 §9). Rare, so it simply re-encodes.
-    mutating func trimAdditional(packet: UnsafeRawBufferPointer, room: Int) -> AnswerEncoder.ResponseLayout {
-        spareAdditional.removeAll(keepingCapacity: true)
-        spareAdditional.append(contentsOf: answer.additional)
-        answer.additional.removeAll(keepingCapacity: true)
-        var layout = encode(packet: packet)
-        guard writer.count <= room else { return layout }
-        var lastFits = true
-        for item in spareAdditional {
-            answer.additional.append(item)
-            layout = encode(packet: packet)
-            lastFits = writer.count <= room
-            if !lastFits { answer.additional.removeLast() }
-        }
-        if !lastFits { layout = encode(packet: packet) }
-        return layout
+        appendOPT(rcode: answer.rcode, context: context)
     }
 
     /// A response without answer data: header, the question if it decoded, OPT if the query had
     /// a readable one. BADVERS goes in OPT's extended rcode.
-    mutating func writeError(_ rcode: RCode, packet: UnsafeRawBufferPointer) {
+    mutating func writeError(_ rcode: RCode, packet: UnsafeRawBufferPointer, context: QueryContext) {
         writer.reset()
         let queryFlags = UInt16(packet[2]) << 8 | UInt16(packet[3])
         let flags = Header.qrBit | queryFlags & (0x7800 | Header.rdBit | Header.cdBit) | rcode.rawValue & 0xF
@@ -157,35 +140,35 @@ public struct Responder: DatagramHandler {
         if hasQuestion {
             writer.writeBytes(UnsafeRawBufferPointer(rebasing: packet[Header.size..<query.questionEnd]))
         }
-        appendOPT(rcode: rcode)
+        appendOPT(rcode: rcode, context: context)
     }
 
-    /// Appends our OPT record if the query had one, and counts it in ARCOUNT.
-    mutating func appendOPT(rcode: RCode) {
+    /// Appends our OPT record if the query had one, with the stages' options, and counts it in
+    /// ARCOUNT.
+    mutating func appendOPT(rcode: RCode, context: QueryContext) {
         guard query.hasEDNS else { return }
-        // Root owner, TYPE 41, CLASS (payload size), TTL (extended RCODE, version 0, DO), RDLENGTH 0:
+        // Root owner, TYPE 41, CLASS (payload size), TTL (extended RCODE, version 0, DO), RDLENGTH:
         // one append.
         let extendedRCode = UInt8(truncatingIfNeeded: rcode.rawValue >> 4)
         let flags: UInt16 = query.dnssecOK ? 0x8000 : 0
-        writer.writeRaw(count: Responder.optSize) { out in
+        writer.writeRaw(count: Self.optSize) { out in
             out.storeBytes(of: 0, as: UInt8.self)
             out.storeBytes(of: UInt16(41).bigEndian, toByteOffset: 1, as: UInt16.self)
-            out.storeBytes(of: Responder.advertisedUDPSize.bigEndian, toByteOffset: 3, as: UInt16.self)
+            out.storeBytes(of: Self.advertisedUDPSize.bigEndian, toByteOffset: 3, as: UInt16.self)
             out.storeBytes(of: extendedRCode, toByteOffset: 5, as: UInt8.self)
             out.storeBytes(of: 0, toByteOffset: 6, as: UInt8.self)
             out.storeBytes(of: flags.bigEndian, toByteOffset: 7, as: UInt16.self)
             out.storeBytes(of: 0, toByteOffset: 9, as: UInt16.self)
         }
+        let lengthAt = writer.count - 2
+        let options = stages.writeOptions(for: query, context: context, into: &writer)
+        if options > 0 { writer.patchUInt16(UInt16(options), at: lengthAt) }
         let additional = UInt16(writer.bytes[10]) << 8 | UInt16(writer.bytes[11])
         writer.patchUInt16(additional + 1, at: 10)
     }
 }
 
-/// Makes one ``Responder`` per transport thread, all reading the same ``ZoneStore``.
-public struct ResponderFactory: DatagramHandlerFactory {
-    public let store: ZoneStore
-
-    public init(store: ZoneStore) { self.store = store }
-
-    public func makeHandler() -> Responder { Responder(store: store) }
+extension Responder where Stages == NoStages {
+    /// The plain pipeline, with no stages.
+    public init(store: ZoneStore) { self.init(store: store, stages: NoStages()) }
 }

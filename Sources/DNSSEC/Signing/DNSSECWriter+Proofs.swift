@@ -1,7 +1,7 @@
 import DNSWire
 import DNSZone
 
-extension SignedAnswerEncoder {
+extension DNSSECWriter {
     /// Writes the authority records that prove how answer step `step` was resolved (RFC 5155
     /// §7.2): returns how many records were written.
     ///
@@ -12,8 +12,9 @@ extension SignedAnswerEncoder {
     /// - Wildcard answer or wildcard CNAME: the NSEC3 covering the next closer name (§7.2.6).
     /// - Wildcard NODATA: closest encloser, next closer cover, and the wildcard's NSEC3 (§7.2.5).
     /// - Referral: the signed DS RRset, or the delegation's NSEC3 showing there is none (§7.2.7).
-    mutating func writeProofs(
-        step: Int, _ answer: Answer, _ signer: ZoneSigner, _ now: Int64, into writer: inout WireWriter
+    package mutating func writeProofs(
+        step: Int, _ answer: Answer, _ signer: ZoneSigner, _ now: Int64, records: inout RecordWriter,
+        into writer: inout WireWriter
     ) -> UInt16 {
         switch answer.steps[step].kind {
         case .nxdomain(let encloser):
@@ -32,7 +33,7 @@ extension SignedAnswerEncoder {
             let zone = signer.zone
             if let ds = zone.rrset(at: cut, type: .ds) {
                 let item = AnswerRRset(owner: .node(cut), content: .rrset(ds), ttl: zone.rrsets[ds].ttl)
-                return writeSigned(item, answer, signer, now, into: &writer)
+                return writeSigned(item, answer, signer, now, records: &records, into: &writer)
             }
             return writeMatch(node: cut, signer, now, into: &writer)
         default:
@@ -114,7 +115,7 @@ extension SignedAnswerEncoder {
         writer.writeName(wire: chain.owners[position], compress: true)
         chain.rdata[position].withUnsafeBytes { rdata in
             writer.writeRecordBody(
-                type: SignedAnswerEncoder.typeNSEC3, class: SignedAnswerEncoder.classIN, ttl: signer.nsec3TTL,
+                type: DNSSECWriter.typeNSEC3, class: DNSSECWriter.classIN, ttl: signer.nsec3TTL,
                 rdata: rdata)
         }
         guard let entry = signer.signatures(chainEntry: position, now: now) else { return 1 }

@@ -1,6 +1,7 @@
 import DNSSEC
 import DNSWire
 import DNSZone
+import QueryPipeline
 
 /// One zone as it is being served: the built zone, where it came from, and its signer.
 public struct LoadedZone: Sendable {
@@ -56,4 +57,11 @@ extension Zone {
 
     /// How many records the zone holds.
     public var recordCount: Int { rrsets.reduce(0) { $0 + $1.count } }
+}
+
+extension ServingZones {
+    /// The zones the catalog loaded, each with its signer.
+    public init(_ loaded: [LoadedZone]) {
+        self.init(loaded.map { (zone: $0.zone, signer: $0.signer) })
+    }
 }
