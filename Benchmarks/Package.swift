@@ -19,6 +19,7 @@ let package = Package(
             dependencies: [
                 .product(name: "DNSWire", package: "Sigil"),
                 .product(name: "DNSZone", package: "Sigil"),
+                .product(name: "QueryPipeline", package: "Sigil"),
             ],
             path: "Sources/CodecWorkloads"
         ),
@@ -31,7 +32,7 @@ let package = Package(
         /// Instruction counts under callgrind (`run-callgrind.sh`): stable where wall clock is not.
         .executableTarget(
             name: "CodecProfile",
-            dependencies: ["CodecWorkloads"],
+            dependencies: ["CodecWorkloads", "SigningWorkloads"],
             path: "Sources/CodecProfile"
         ),
         .executableTarget(
@@ -51,6 +52,7 @@ let package = Package(
                 .product(name: "DNSWire", package: "Sigil"),
                 .product(name: "DNSZone", package: "Sigil"),
                 .product(name: "DNSSEC", package: "Sigil"),
+                .product(name: "QueryPipeline", package: "Sigil"),
                 "CodecWorkloads",
             ],
             path: "Sources/SigningWorkloads"

@@ -14,7 +14,8 @@ shift || true
 workloads=("$@")
 if [[ ${#workloads[@]} -eq 0 ]]; then
     workloads=(Query.decode Encode.positiveSigned Encode.nxdomainSigned ServerEncode.positiveSigned
-        ServerEncode.nxdomainSigned DNSName.parse DNSName.canonicalCompare)
+        ServerEncode.nxdomainSigned DNSName.parse DNSName.canonicalCompare SignedAnswer.positiveHit
+        SignedAnswer.nxdomainHit)
 fi
 swift build -c release --product CodecProfile >&2
 binary=$(swift build -c release --show-bin-path)/CodecProfile

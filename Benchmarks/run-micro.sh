@@ -28,7 +28,7 @@ echo "Swift: $(swift --version 2>&1 | head -1); dnspython $(python3 -c 'import d
 echo
 echo "| Benchmark | Sigil p50 (ns/op) | Sigil allocations/op | dnspython median (ns/op) | dnspython / Sigil |"
 echo "|---|---:|---:|---:|---:|"
-# `ServerEncode.*` (AnswerEncoder over a Zone) encode the same answers as `Encode.*`: same anchor.
+# `ServerEncode.*` (ResponseEncoder over a Zone) encode the same answers as `Encode.*`: same anchor.
 while IFS=$'\t' read -r name dnspython; do
     candidates=("$name")
     [[ $name == Encode.* ]] && candidates+=("Server$name")

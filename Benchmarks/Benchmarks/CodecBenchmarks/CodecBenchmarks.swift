@@ -11,7 +11,7 @@ import CodecWorkloads
 /// live in `CodecWorkloads`, shared with `CodecProfile` (instruction counts under callgrind).
 ///
 /// `Encode.*` go through `Message.encode` (the generic encoder); `ServerEncode.*` encode the same
-/// answers the way the server does, with `AnswerEncoder` over a `Zone` whose RRSIG and NSEC3 RDATA
+/// answers the way the server does, with `ResponseEncoder` over a `Zone` whose RRSIG and NSEC3 RDATA
 /// are pre-encoded, and give the same bytes.
 ///
 /// Allocation thresholds are absolute and strict: the decode and encode benchmarks must not

@@ -1,10 +1,11 @@
 import CodecWorkloads
+import SigningWorkloads
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Runs one codec workload a given number of times, for instruction counts that a shared, noisy
+/// Runs one codec or signed-answer workload a given number of times, for instruction counts that a shared, noisy
 /// machine cannot blur:
 ///
 ///     valgrind --tool=callgrind --toggle-collect='*profileLoop*' \
@@ -12,7 +13,7 @@ import Glibc
 ///
 /// Only `profileLoop` (and what it calls) is counted, so setup is left out; instructions per
 /// operation are callgrind's total divided by the count. `run-callgrind.sh` does this for all.
-let workloads: [String: () throws -> any CodecWorkload] = [
+let workloads: [String: () throws -> any Workload] = [
     "Query.decode": { try QueryDecodeWorkload() },
     "Encode.positiveSigned": { try MessageEncodeWorkload(packet: Packets.positive) },
     "Encode.nxdomainSigned": { try MessageEncodeWorkload(packet: Packets.nxdomain) },
@@ -20,14 +21,16 @@ let workloads: [String: () throws -> any CodecWorkload] = [
     "ServerEncode.nxdomainSigned": { try ServerEncodeWorkload(packet: Packets.nxdomain) },
     "DNSName.parse": { try NameParseWorkload() },
     "DNSName.canonicalCompare": { try CanonicalCompareWorkload() },
+    "SignedAnswer.positiveHit": { try SignedAnswerHitWorkload(.positive) },
+    "SignedAnswer.nxdomainHit": { try SignedAnswerHitWorkload(.nxdomain) },
 ]
 
 @inline(never)
-func profileLoop<W: CodecWorkload>(_ workload: inout W, _ iterations: Int) {
+func profileLoop<W: Workload>(_ workload: inout W, _ iterations: Int) {
     workload.run(iterations)
 }
 
-func start<W: CodecWorkload>(_ workload: W, _ iterations: Int) -> Int {
+func start<W: Workload>(_ workload: W, _ iterations: Int) -> Int {
     var workload = workload
     profileLoop(&workload, iterations)
     return workload.result

@@ -1,5 +1,6 @@
 import DNSWire
 import DNSZone
+import QueryPipeline
 
 /// The operations the codec benchmarks time, shared by `CodecBenchmarks` (wall clock and
 /// allocations) and `CodecProfile` (instruction counts under callgrind), so both measure the same
@@ -51,7 +52,7 @@ public struct MessageEncodeWorkload: CodecWorkload {
     public var result: Int { writer.count }
 }
 
-/// The server's own encode path for the same answer: `AnswerEncoder` over a `Zone` built from the
+/// The server's own encode path for the same answer: `ResponseEncoder` over a `Zone` built from the
 /// packet's records (RRSIG and NSEC3 RDATA pre-encoded in the zone's RRsets, SOA written field by
 /// field for compression), the question echoed from the query packet, then OPT appended the way the
 /// server does. The signatures are added to the `Answer` here as the DNSSEC layer would.
@@ -60,7 +61,7 @@ public struct ServerEncodeWorkload: CodecWorkload {
     let query: [UInt8]
     var decoded = Query()
     var answer = Answer()
-    var encoder = AnswerEncoder()
+    var encoder = ResponseEncoder()
     var writer = WireWriter(capacity: 4096)
     /// The OPT record's class (payload size) and TTL (extended RCODE, version, flags) as sent.
     let optPayload: UInt16

@@ -2,8 +2,9 @@ import CodecWorkloads
 import DNSSEC
 import DNSWire
 import DNSZone
+import QueryPipeline
 
-/// `SignedAnswerEncoder.encode` of an answer whose signatures are all in the cache: the records,
+/// `ResponseEncoder.encode` with a signer of an answer whose signatures are all in the cache: the records,
 /// their RRSIGs copied from the cache, the NSEC3 proofs. The answer itself (the zone lookup) is
 /// made once in setup, and so is a first encode, which fills the cache.
 ///
@@ -20,7 +21,7 @@ public struct SignedAnswerHitWorkload: Workload {
     let packet: [UInt8]
     let query: Query
     var answer = Answer()
-    var encoder = SignedAnswerEncoder()
+    var encoder = ResponseEncoder()
     var writer = WireWriter(capacity: 4096)
 
     public init(_ kind: Kind) throws {

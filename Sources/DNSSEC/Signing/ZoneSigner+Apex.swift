@@ -2,15 +2,14 @@ import DNSWire
 import DNSZone
 
 extension ZoneSigner {
-    /// The zone's records as the signed zone publishes them: the data without any DNSSEC records
+    /// A zone's records as the signed zone publishes them: the data without any DNSSEC records
     /// it came with, plus at the apex the DNSKEY RRset (every key), CDS (SHA-256) and CDNSKEY for
     /// the SEP keys (RFC 7344; every key if none is SEP), and NSEC3PARAM (RFC 5155 §4; RFC 9276
     /// parameters by default).
-    static func publishedRecords(
-        of zone: Zone, keys: [ZoneKey], configuration: SignerConfiguration
+    public static func publishedRecords(
+        _ records: [ResourceRecord], origin: DNSName, keys: [ZoneKey], configuration: SignerConfiguration
     ) -> [ResourceRecord] {
-        let origin = zone.origin
-        var records = zone.records.filter { record in
+        var records = records.filter { record in
             switch record.type {
             case .rrsig, .nsec, .nsec3: false
             case .dnskey, .cds, .cdnskey, .nsec3param: record.name != origin

@@ -130,15 +130,12 @@ extension ZoneSigner {
         var failed = false
         let records = withUnsafeTemporaryAllocation(byteCount: dataLength, alignment: 8) { data in
             var cursor = ByteCursor(data, at: prefixLength)
-            var offset = 0
-            while offset < rdatas.count {
-                let end = offset + 2 + (Int(rdatas[offset]) << 8 | Int(rdatas[offset + 1]))
+            for record in LengthPrefixedItems(rdatas) {
                 cursor.writeLowercased(owner)
                 cursor.write(type.rawValue)
                 cursor.write(RRClass.in.rawValue)
                 cursor.write(ttl)
-                cursor.write(UnsafeRawBufferPointer(rebasing: rdatas[offset..<end]))
-                offset = end
+                cursor.write(UnsafeRawBufferPointer(rebasing: rdatas[record]))
             }
             precondition(cursor.offset == dataLength, "signed data length")
             let signed = UnsafeRawBufferPointer(data)
@@ -208,13 +205,7 @@ extension ZoneSigner {
     /// not copy when they are already in order, as a single record always is.
     static func sortCanonically(_ rdatas: inout [UInt8]) -> Int {
         if rdatas.count >= 2 && 2 + (Int(rdatas[0]) << 8 | Int(rdatas[1])) == rdatas.count { return 1 }
-        var ranges: [Range<Int>] = []
-        var offset = 0
-        while offset < rdatas.count {
-            let end = offset + 2 + (Int(rdatas[offset]) << 8 | Int(rdatas[offset + 1]))
-            ranges.append((offset + 2)..<end)
-            offset = end
-        }
+        var ranges = LengthPrefixedItems(rdatas).map { ($0.lowerBound + 2)..<$0.upperBound }
         let source = rdatas
         func precedes(_ left: Range<Int>, _ right: Range<Int>) -> Bool {
             source[left].lexicographicallyPrecedes(source[right])

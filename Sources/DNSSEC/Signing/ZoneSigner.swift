@@ -5,10 +5,10 @@ import Synchronization
 /// Everything needed to sign one version of one zone with one key set, built once when the zone
 /// is loaded and then shared by every worker thread.
 ///
-/// Building it rebuilds the zone with the records a signed zone publishes at its apex (DNSKEY,
-/// CDS and CDNSKEY for the SEP keys, NSEC3PARAM), so the answer logic finds them: serve `zone`,
-/// not the zone given. In `nsec3` mode it also builds the NSEC3 chain. Signatures are made on
-/// first use and cached (see `SignatureCache`); `SignedAnswerEncoder` reads them.
+/// The zone it signs holds the records a signed zone publishes at its apex (DNSKEY, CDS and
+/// CDNSKEY for the SEP keys, NSEC3PARAM; `publishedRecords`), so the answer logic finds them:
+/// serve `zone`. In `nsec3` mode it also builds the NSEC3 chain. Signatures are made on first use
+/// and cached (see `SignatureCache`); `DNSSECWriter` reads them.
 ///
 /// A signer is immutable apart from its cache; a reloaded zone or a changed key set needs a new
 /// signer, and with it a new cache, so a signature can never outlive the data it covers.
@@ -49,12 +49,31 @@ public final class ZoneSigner: Sendable {
         let keyTag: UInt16
     }
 
-    /// Prepares `zone` for signing with `keys`.
+    /// Prepares `zone` for signing with `keys`, rebuilding it with the apex records a signed zone
+    /// publishes: for tools and tests that hold a built zone. The server builds the zone once,
+    /// with `publishedRecords` added before the build, and uses `init(prepared:…)`.
     ///
     /// Any DNSSEC records in the zone data (RRSIG, NSEC, NSEC3 anywhere; DNSKEY, CDS, CDNSKEY and
     /// NSEC3PARAM at the apex) are dropped and replaced by the signer's own.
-    public init(
+    public convenience init(
         zone source: Zone, keys: [ZoneKey], configuration: SignerConfiguration = SignerConfiguration(),
+        clock: SignerClock = .system
+    ) throws(SignerError) {
+        let records = Self.publishedRecords(
+            source.records, origin: source.origin, keys: keys, configuration: configuration)
+        let zone: Zone
+        do {
+            zone = try Zone.build(origin: source.origin, records: records).zone
+        } catch {
+            throw SignerError("cannot rebuild \(source.origin.text) with its DNSSEC records: \(error)")
+        }
+        try self.init(prepared: zone, keys: keys, configuration: configuration, clock: clock)
+    }
+
+    /// Prepares for signing a zone that was built from `publishedRecords(_:origin:keys:configuration:)`
+    /// with the same keys and configuration: it already holds DNSKEY, CDS, CDNSKEY and NSEC3PARAM.
+    public init(
+        prepared zone: Zone, keys: [ZoneKey], configuration: SignerConfiguration = SignerConfiguration(),
         clock: SignerClock = .system
     ) throws(SignerError) {
         let active = keys.compactMap { key -> (ActiveKey, Bool)? in
@@ -64,10 +83,13 @@ public final class ZoneSigner: Sendable {
                 key.dnskey.isKeySigningKey
             )
         }
-        guard !active.isEmpty else { throw SignerError("no private key for \(source.origin.text): cannot sign") }
+        guard !active.isEmpty else { throw SignerError("no private key for \(zone.origin.text): cannot sign") }
         for key in keys where !key.dnskey.algorithm.isSupportedForSigning {
             throw SignerError(
                 "key \(key.dnskey.keyTag) uses algorithm \(key.dnskey.algorithm), which Sigil cannot sign with")
+        }
+        guard zone.rrset(at: Zone.apex, type: .dnskey) != nil else {
+            throw SignerError("\(zone.origin.text) was not built with its DNSKEY records (publishedRecords)")
         }
         let ksks = active.filter { $0.1 }.map(\.0)
         let zsks = active.filter { !$0.1 }.map(\.0)
@@ -76,13 +98,7 @@ public final class ZoneSigner: Sendable {
         self.keys = keys
         self.configuration = configuration
         self.clock = clock
-
-        let records = Self.publishedRecords(of: source, keys: keys, configuration: configuration)
-        do {
-            zone = try Zone.build(origin: source.origin, records: records).zone
-        } catch {
-            throw SignerError("cannot rebuild \(source.origin.text) with its DNSSEC records: \(error)")
-        }
+        self.zone = zone
         nsec3TTL = zone.negativeTTL
         signerName = zone.origin.lowercased().wire
 

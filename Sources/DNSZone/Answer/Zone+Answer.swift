@@ -182,11 +182,8 @@ extension Zone {
             }
         case .srv:
             // Priority, weight and port (6 bytes) precede the target, which ends the RDATA.
-            var offset = 0
-            while offset < set.wire.count {
-                let length = Int(set.wire[offset]) << 8 | Int(set.wire[offset + 1])
-                if length > 6 { addAddresses(of: set.wire[(offset + 8)..<(offset + 2 + length)], to: &answer) }
-                offset += 2 + length
+            for record in LengthPrefixedItems(set.wire) where record.count > 8 {
+                addAddresses(of: set.wire[(record.lowerBound + 8)..<record.upperBound], to: &answer)
             }
         default:
             break

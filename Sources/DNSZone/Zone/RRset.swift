@@ -91,13 +91,6 @@ public struct RRset: Sendable {
 
     /// The byte ranges of each record's RDATA (without RDLENGTH) in `wire`.
     public var rdataRanges: [Range<Int>] {
-        var ranges: [Range<Int>] = []
-        var offset = 0
-        while offset < wire.count {
-            let length = Int(wire[offset]) << 8 | Int(wire[offset + 1])
-            ranges.append((offset + 2)..<(offset + 2 + length))
-            offset += 2 + length
-        }
-        return ranges
+        LengthPrefixedItems(wire).map { ($0.lowerBound + 2)..<$0.upperBound }
     }
 }

@@ -1,3 +1,4 @@
+import DNSSEC
 import DNSWire
 import DNSZone
 import Logging
@@ -54,15 +55,11 @@ public final class ZoneCatalog: Sendable {
                 report.serving.append(old)
                 continue
             }
-            let prepare = tlsa.preparation(for: config, served: previous, logger: logger)
-            let result = ZoneFileLoad(file: config.file, origin: config.origin, prepare: prepare)
-            for line in result.warnings { logger.warning("\(line)") }
-            if let zone = result.zone, let loaded = served(config, zone, keysDirectory: keysDirectory) {
+            if let loaded = load(config, previous: previous, keysDirectory: keysDirectory) {
                 report.loaded.append(loaded)
                 report.serving.append(loaded)
                 continue
             }
-            for line in result.errors { logger.error("\(line)") }
             if let old = previous.first(where: { $0.config.origin == config.origin }) {
                 logger.error(
                     "zone \(config.origin.text) not reloaded; still serving serial \(old.serial)",
@@ -77,6 +74,29 @@ public final class ZoneCatalog: Sendable {
         served.withLock { $0 = report.serving }
         store.publish(ServingZones(report.serving))
         return report
+    }
+
+    /// Reads, builds and (if configured) signs one zone; nil, with the errors logged, if any step
+    /// fails. Keys come first: a signed zone is built once, its apex DNSSEC records added to the
+    /// parsed records together with the generated TLSA ones.
+    private func load(_ config: ZoneConfig, previous: [LoadedZone], keysDirectory: String) -> LoadedZone? {
+        let signing: ZoneSigning?
+        do throws(KeyFileError) {
+            signing = try self.signing(config, keysDirectory: keysDirectory)
+        } catch {
+            return nil
+        }
+        let tlsaPrepare = tlsa.preparation(for: config, served: previous, logger: logger)
+        let result = ZoneFileLoad(file: config.file, origin: config.origin) { origin, records in
+            let records = tlsaPrepare?(origin, records) ?? records
+            return signing?.published(records, origin: origin) ?? records
+        }
+        for line in result.warnings { logger.warning("\(line)") }
+        if let zone = result.zone, let loaded = served(config, zone, signing: signing, keysDirectory: keysDirectory) {
+            return loaded
+        }
+        for line in result.errors { logger.error("\(line)") }
+        return nil
     }
 
     /// The zones now served.
