@@ -8,10 +8,11 @@ import DNSZone
 /// The header echoes the query's ID, opcode, RD and CD; the question is copied from the query
 /// packet, so the client's case comes back as sent (0x20-randomizing resolvers are satisfied),
 /// and is written as a compression target, so every owner equal to the query name becomes a
-/// pointer to it. Records come from the zone through `RecordWriter` (DNSZone). With a signer,
-/// `DNSSECWriter` (DNSSEC) adds each authoritative RRset's RRSIGs right after it and, after the
-/// authority section, the NSEC3 proofs or DS that each answer step needs: DNSSEC is a layer over
-/// plain answering, and the proofs live apart from it.
+/// pointer to it. `RecordWriter` writes the zone's records. With a signer, `DNSSECWriter` adds
+/// each authoritative RRset's RRSIGs right after it and, after the authority section, the NSEC3
+/// proofs or DS that each answer step needs (`DNSSECWriter+Proofs`): DNSSEC is a layer over plain
+/// answering, and the proofs live apart from it. The three read the zone's and the signer's data
+/// through `package` members of DNSZone and DNSSEC.
 ///
 /// Size: answer and authority are written whole. Additional RRsets are optional data (RFC 2181
 /// §9): one that would take the response past `room` is rolled back to the mark before it, and

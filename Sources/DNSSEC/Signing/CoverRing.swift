@@ -11,7 +11,7 @@
 /// The slots are allocated once; an entry is only served for the signer that made it and while
 /// it is fresh. Being per worker, two workers that miss on the same name each sign it: the
 /// shared cache's "concurrent misses sign once" is for records that are reused.
-struct CoverRing {
+package struct CoverRing {
     static let capacity = 8
 
     private var keys: [NarrowKey]
@@ -21,7 +21,7 @@ struct CoverRing {
     /// the ring.
     private var owner: ZoneSigner?
 
-    init() {
+    package init() {
         keys = [NarrowKey](
             repeating: NarrowKey(owner: NSEC3Hash(high: 0, middle: 0, low: 0), node: -1),
             count: Self.capacity)
@@ -30,7 +30,7 @@ struct CoverRing {
 
     /// The fresh signatures of the cover record `key` of `signer`, from the ring or made now (and
     /// then kept in place of the oldest). Nil if signing failed.
-    mutating func signatures(_ key: NarrowKey, _ signer: ZoneSigner, now: Int64) -> SignatureEntry? {
+    package mutating func signatures(_ key: NarrowKey, _ signer: ZoneSigner, now: Int64) -> SignatureEntry? {
         if owner === signer {
             for slot in 0..<Self.capacity where keys[slot] == key {
                 if let entry = entries[slot], entry.isFresh(at: now) { return entry }

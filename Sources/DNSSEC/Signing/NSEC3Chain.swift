@@ -6,17 +6,17 @@ import DNSZone
 ///
 /// Flat arrays indexed by chain position; `match` and `cover` are binary searches, so finding a
 /// proof allocates nothing.
-struct NSEC3Chain: Sendable {
+package struct NSEC3Chain: Sendable {
     /// Sorted owner hashes.
-    let hashes: [NSEC3Hash]
+    package let hashes: [NSEC3Hash]
     /// The zone node each record stands for.
     let nodes: [Int32]
     /// Owner names (`base32hex(hash).origin`), uncompressed wire.
-    let owners: [[UInt8]]
+    package let owners: [[UInt8]]
     /// NSEC3 RDATA in wire form.
-    let rdata: [[UInt8]]
+    package let rdata: [[UInt8]]
     /// Per zone node: its record's chain position, or -1 if it has none (below a delegation).
-    let entryOfNode: [Int32]
+    package let entryOfNode: [Int32]
 
     /// The record whose owner hash is `hash`.
     func match(_ hash: NSEC3Hash) -> Int? {
@@ -26,7 +26,7 @@ struct NSEC3Chain: Sendable {
 
     /// The record covering `hash`: the last owner before it, or the last record of the chain
     /// (whose next wraps to the first) when `hash` is before every owner.
-    func cover(_ hash: NSEC3Hash) -> Int {
+    package func cover(_ hash: NSEC3Hash) -> Int {
         let index = lowerBound(hash)
         return index == 0 ? hashes.count - 1 : index - 1
     }
@@ -87,14 +87,14 @@ struct NSEC3Chain: Sendable {
     }
 
     /// The length of the RDATA `writeRDATA` writes for this bitmap and salt.
-    static func rdataLength(bitmap: [UInt8], salt: [UInt8]) -> Int {
+    package static func rdataLength(bitmap: [UInt8], salt: [UInt8]) -> Int {
         5 + salt.count + 1 + NSEC3Hasher.hashLength + bitmap.count
     }
 
     /// Writes NSEC3 RDATA (RFC 5155 §3.2) to the first `rdataLength(bitmap:salt:)` bytes of `out`:
     /// the one spelling of the format, for the chain built at load, for narrow-mode records laid
     /// out to be signed, and for narrow-mode records written into answers.
-    static func writeRDATA(
+    package static func writeRDATA(
         next: NSEC3Hash, bitmap: [UInt8], iterations: UInt16, salt: [UInt8], to out: UnsafeMutableRawBufferPointer
     ) {
         var cursor = ByteCursor(out)

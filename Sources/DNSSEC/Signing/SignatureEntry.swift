@@ -2,9 +2,9 @@
 /// RDLENGTH followed by its RDATA, back to back, as `RRset.wire` holds data records.
 ///
 /// Immutable and shared: a cache hit hands out a reference, and a refresh replaces the whole entry.
-final class SignatureEntry: Sendable {
-    let records: [UInt8]
-    let count: UInt16
+package final class SignatureEntry: Sendable {
+    package let records: [UInt8]
+    package let count: UInt16
     /// From this time on the entry is re-signed before use; always before `expiration`.
     let refreshAt: Int64
     let expiration: Int64

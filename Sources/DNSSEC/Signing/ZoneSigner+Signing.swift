@@ -4,13 +4,13 @@ import DNSZone
 extension ZoneSigner {
     /// The signatures of `Zone.rrsets[index]`, from the cache or made now. Nil for an RRset that
     /// is not signed, or if signing failed (the answer then goes out without that RRSIG).
-    func signatures(rrset index: Int, now: Int64) -> SignatureEntry? {
+    package func signatures(rrset index: Int, now: Int64) -> SignatureEntry? {
         guard signed[index] else { return nil }
         return cache.entry(slot: index, now: now) { makeEntry(rrset: index, now: now) }
     }
 
     /// The signatures of NSEC3 chain record `position`.
-    func signatures(chainEntry position: Int, now: Int64) -> SignatureEntry? {
+    package func signatures(chainEntry position: Int, now: Int64) -> SignatureEntry? {
         guard let chain else { return nil }
         return cache.entry(slot: zone.rrsets.count + position, now: now) {
             makeEntry(chainEntry: position, chain, now: now)
@@ -18,7 +18,7 @@ extension ZoneSigner {
     }
 
     /// The signatures of a narrow-mode NSEC3 record.
-    func signatures(narrow key: NarrowKey, now: Int64) -> SignatureEntry? {
+    package func signatures(narrow key: NarrowKey, now: Int64) -> SignatureEntry? {
         cache.entry(narrow: key, now: now) { makeEntry(narrow: key, now: now) }
     }
 
@@ -72,7 +72,7 @@ extension ZoneSigner {
     }
 
     /// The type bitmap of a narrow-mode record: the node's for a match, empty for a cover.
-    func narrowBitmap(_ key: NarrowKey) -> [UInt8] {
+    package func narrowBitmap(_ key: NarrowKey) -> [UInt8] {
         key.node >= 0 ? bitmaps[Int(key.node)]?.wire ?? [] : []
     }
 

@@ -28,15 +28,15 @@ public final class ZoneSigner: Sendable {
     /// Per RRset: its node.
     let nodeOfRRset: [Int32]
     /// Per node: its NSEC3 type bitmap, or nil for a node that has no NSEC3 (below a delegation).
-    let bitmaps: [TypeBitmap?]
+    package let bitmaps: [TypeBitmap?]
     /// Per node: the NSEC3 hash of its name.
-    let nodeHashes: [NSEC3Hash]
+    package let nodeHashes: [NSEC3Hash]
     /// Per node: its label count.
-    let nodeLabels: [UInt8]
+    package let nodeLabels: [UInt8]
     /// The chain, in `nsec3` mode.
-    let chain: NSEC3Chain?
+    package let chain: NSEC3Chain?
     /// The TTL of NSEC3 records: min(SOA TTL, SOA MINIMUM) (RFC 9077).
-    let nsec3TTL: UInt32
+    package let nsec3TTL: UInt32
     /// The signer name field: the origin, lowercased.
     let signerName: [UInt8]
     let cache: SignatureCache

@@ -19,7 +19,7 @@ public struct RRset: Sendable {
     public let count: Int
     public let wire: [UInt8]
     /// The records as values, for the types listed above; empty for the rest.
-    let decoded: [RData]
+    package let decoded: [RData]
 
     public init(type: RRType, ttl: UInt32, records: [RData]) {
         var writer = WireWriter(capacity: 64 * records.count)

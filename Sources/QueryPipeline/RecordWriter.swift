@@ -1,21 +1,23 @@
+import DNSSEC
 import DNSWire
+import DNSZone
 
 /// Writes the records of an answer's RRsets into a response, allocating nothing once warmed up.
 ///
-/// The response encoder (QueryPipeline) owns one per worker, writes the header and question,
+/// `ResponseEncoder` owns one per worker, writes the header and question,
 /// then calls `write(_:_:_:into:)` once per RRset, section by section. Owner names are compressed
 /// against everything already written; names inside NS, CNAME, PTR, MX and SOA RDATA are
 /// compressed too (RFC 3597 §4 allows it for those types only); all other RDATA is copied from
 /// the RRset's pre-encoded wire form.
-package struct RecordWriter {
+struct RecordWriter {
     var scratch: [UInt8]
     var lastOwner: AnswerRRset.Owner
     /// Where the name of the last RRset's owner is in this response (the offset a pointer to it
     /// carries: never a pointer itself), or -1: an RRset's second record and its RRSIGs (the
     /// DNSSEC writer puts them right after it) point there without looking the name up.
-    package private(set) var lastOwnerAt: Int
+    private(set) var lastOwnerAt: Int
 
-    package init() {
+    init() {
         scratch = []
         scratch.reserveCapacity(DNSName.maxWireLength)
         lastOwner = .node(-1)
@@ -23,11 +25,11 @@ package struct RecordWriter {
     }
 
     /// Forgets the remembered owner: a new response starts.
-    package mutating func reset() { lastOwnerAt = -1 }
+    mutating func reset() { lastOwnerAt = -1 }
 
     /// Forgets the remembered owner if it was written at or after `offset`: the response was
     /// rolled back there.
-    package mutating func rolledBack(to offset: Int) {
+    mutating func rolledBack(to offset: Int) {
         if lastOwnerAt >= offset { lastOwnerAt = -1 }
     }
 
@@ -42,7 +44,7 @@ package struct RecordWriter {
     /// only for the RRset's first record, and only when the owner differs from the last RRset's),
     /// then TYPE, CLASS, TTL and the pre-encoded RDLENGTH and RDATA together; later records are one
     /// append each, owner pointer included.
-    package mutating func write(
+    mutating func write(
         _ item: AnswerRRset, _ answer: Answer, _ zone: Zone, into writer: inout WireWriter
     ) -> UInt16 {
         switch item.content {

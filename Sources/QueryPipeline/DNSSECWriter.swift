@@ -1,15 +1,16 @@
+import DNSSEC
 import DNSWire
 import DNSZone
 
 /// The DNSSEC records of a response to a query with the DO bit: each authoritative RRset's
 /// RRSIGs, and the proofs of how each answer step was resolved (`DNSSECWriter+Proofs`).
 ///
-/// The response encoder (QueryPipeline) owns one per worker and calls it between the plain
+/// `ResponseEncoder` owns one per worker and calls it between the plain
 /// records it writes: `writeRRSIGs` right after an RRset, `writeProofs` after the authority
 /// section. With the cache warm this allocates nothing: signatures are copied from the signer's
 /// cache, NSEC3 records from its chain (or, in narrow mode, written from a hash computed on the
 /// stack).
-package struct DNSSECWriter {
+struct DNSSECWriter {
     let hasher: NSEC3Hasher
     /// Owner hashes of the NSEC3 records already in this response, to write each once.
     var written: [NSEC3Hash]
@@ -25,7 +26,7 @@ package struct DNSSECWriter {
     static let typeRRSIG: UInt16 = 46
     static let typeNSEC3: UInt16 = 50
 
-    package init() {
+    init() {
         hasher = NSEC3Hasher()
         written = []
         written.reserveCapacity(16)
@@ -35,12 +36,12 @@ package struct DNSSECWriter {
     }
 
     /// Starts a response: no NSEC3 record written yet.
-    package mutating func reset() { written.removeAll(keepingCapacity: true) }
+    mutating func reset() { written.removeAll(keepingCapacity: true) }
 
     /// Writes the RRSIGs of the RRset `item` that `records` has just written (starting at
     /// `start`), if it is signed; returns how many. A CNAME synthesized from a DNAME is not
     /// signed (RFC 6672 §5.3.1).
-    package mutating func writeRRSIGs(
+    mutating func writeRRSIGs(
         of item: AnswerRRset, writtenAt start: Int, by records: RecordWriter, _ signer: ZoneSigner, _ now: Int64,
         into writer: inout WireWriter
     ) -> UInt16 {

@@ -1,3 +1,4 @@
+import DNSSEC
 import DNSWire
 import DNSZone
 
@@ -12,7 +13,7 @@ extension DNSSECWriter {
     /// - Wildcard answer or wildcard CNAME: the NSEC3 covering the next closer name (§7.2.6).
     /// - Wildcard NODATA: closest encloser, next closer cover, and the wildcard's NSEC3 (§7.2.5).
     /// - Referral: the signed DS RRset, or the delegation's NSEC3 showing there is none (§7.2.7).
-    package mutating func writeProofs(
+    mutating func writeProofs(
         step: Int, _ answer: Answer, _ signer: ZoneSigner, _ now: Int64, records: inout RecordWriter,
         into writer: inout WireWriter
     ) -> UInt16 {
