@@ -93,7 +93,7 @@ static const char *sigil_ecdsa_check_curve(EVP_PKEY *key) {
     char name[64];
     size_t length = 0;
     if (EVP_PKEY_get_group_name(key, name, sizeof name, &length) != 1 || length == 0) {
-        ERR_clear_error();
+        sigil_openssl_drain_errors(NULL, 0);
         return "the EC key has no named curve (explicit curve parameters are not accepted)";
     }
     int nid = OBJ_txt2nid(name);

@@ -39,6 +39,8 @@ public struct PrivateKeyFile: Sendable {
         var format: (value: String, line: Int)? = nil
         var algorithm: DNSSECAlgorithm? = nil
         var privateKey: [UInt8]? = nil
+        // A key decoded before a later line fails is wiped; on success `self` holds its own copy.
+        defer { if privateKey != nil { Secret.wipe(&privateKey!) } }
         var otherFields: [Field] = []
         for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = offset + 1
