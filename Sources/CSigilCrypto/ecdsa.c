@@ -1,12 +1,12 @@
 /* ECDSA P-256 signing through EVP_PKEY_sign.
 
    No nonce is made ahead of time. OpenSSL 3.0 draws k for each signature inside ECDSA_do_sign_ex
-   from SHA-512 of the private key, the digest being signed and 32 fresh bytes of its private DRBG
+   from SHA-512 of the private key, the digest being signed and 64 fresh bytes of its private DRBG
    (BN_generate_dsa_nonce's construction): a hedged nonce. A process whose memory is copied (a VM
    snapshot restored twice, a live clone, a CRIU restore) has its DRBG copied too, and might draw the
    same random bytes in both copies; they then still get different k for different data, and for
-   the same data the same signature, which gives nothing away. Precomputed (k⁻¹, r) pairs, which
-   Sigil kept before, were copied ready-made and signed different data with the same k.
+   the same data the same signature, which gives nothing away. A (k⁻¹, r) pair made ahead of the
+   signature would be copied ready-made, and would sign different data with the same k.
 
    An EVP_PKEY_CTX may serve one thread at a time, and making and initialising one allocates, so
    each signer keeps the contexts it has made and lends them out: a signature takes one, signs and
