@@ -26,12 +26,16 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        /// Sigil's C over libcrypto: ECDSA signing, the query path's digests, the OpenSSL error drain.
+        .target(name: "CSigilCrypto", dependencies: ["COpenSSL"]),
         /// epoll, eventfd, recvmmsg/sendmmsg and packet-info cmsgs for the UDP transport (not in Swift's Glibc).
         .target(name: "CSigilLinux", cSettings: [.define("_GNU_SOURCE")]),
 
         .target(name: "DNSWire", swiftSettings: hotPath),
         .target(name: "DNSZone", dependencies: ["DNSWire"], swiftSettings: hotPath),
-        .target(name: "DNSSEC", dependencies: ["DNSWire", "DNSZone", "COpenSSL", "CSodium"], swiftSettings: hotPath),
+        .target(
+            name: "DNSSEC", dependencies: ["DNSWire", "DNSZone", "COpenSSL", "CSodium", "CSigilCrypto"],
+            swiftSettings: hotPath),
         .target(name: "DANE", dependencies: ["DNSWire", "DNSZone", "DNSSEC", "COpenSSL"]),
         /// The socket-free query pipeline: decode → stages → answer → sign → encode.
         .target(name: "QueryPipeline", dependencies: ["DNSWire", "DNSZone", "DNSSEC"], swiftSettings: hotPath),

@@ -1,4 +1,5 @@
 import COpenSSL
+import DNSSEC
 
 /// One parsed X.509 certificate, owning its libcrypto `X509`.
 ///
@@ -21,7 +22,7 @@ public final class Certificate: @unchecked Sendable {
         let spki = encode { i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x509), $0) }
         guard let der, let spki else {
             X509_free(x509)
-            throw .malformedCertificate(path: source, reason: openSSLErrors("cannot re-encode it as DER"))
+            throw .malformedCertificate(path: source, reason: OpenSSLErrorQueue.drain("cannot re-encode it as DER"))
         }
         self.der = der
         self.subjectPublicKeyInfoDER = spki
@@ -43,7 +44,7 @@ public final class Certificate: @unchecked Sendable {
         guard X509_check_issued(x509, other.x509) == X509_V_OK else { return false }
         guard let key = X509_get0_pubkey(x509) else { return false }
         let verified = X509_verify(other.x509, key) == 1
-        ERR_clear_error()
+        OpenSSLErrorQueue.clear()
         return verified
     }
 
@@ -64,18 +65,4 @@ private func encode(_ i2d: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?)
         return i2d(&cursor)
     }
     return written == length ? bytes : nil
-}
-
-/// Drains libcrypto's thread-local error queue into a message, so stale entries do not confuse
-/// the next failure on this thread.
-func openSSLErrors(_ what: String) -> String {
-    var details: [String] = []
-    while true {
-        let code = ERR_get_error()
-        if code == 0 { break }
-        var buffer = [CChar](repeating: 0, count: 256)
-        ERR_error_string_n(code, &buffer, buffer.count)
-        details.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
-    }
-    return details.isEmpty ? what : "\(what): \(details.joined(separator: "; "))"
 }

@@ -1,4 +1,5 @@
 import COpenSSL
+import DNSSEC
 
 #if canImport(Glibc)
 import Glibc
@@ -24,7 +25,7 @@ public struct CertificateChain: Sendable {
 
     /// Parses PEM (or DER) bytes; `source` names them in errors.
     public init(bytes: [UInt8], source: String) throws(DANEError) {
-        ERR_clear_error()
+        OpenSSLErrorQueue.clear()
         var certificates = try Self.parsePEM(bytes, source: source)
         if certificates.isEmpty, bytes.first == 0x30 {
             certificates = try Self.parseDER(bytes, source: source)
@@ -48,7 +49,7 @@ public struct CertificateChain: Sendable {
         var certificates: [Certificate] = []
         let outcome: DANEError? = bytes.withUnsafeBytes { raw in
             guard let bio = BIO_new_mem_buf(raw.baseAddress, Int32(clamping: raw.count)) else {
-                return .malformedCertificate(path: source, reason: openSSLErrors("BIO_new_mem_buf failed"))
+                return .malformedCertificate(path: source, reason: OpenSSLErrorQueue.drain("BIO_new_mem_buf failed"))
             }
             defer { BIO_free(bio) }
             while let x509 = PEM_read_bio_X509(bio, nil, nil, nil) {
@@ -62,10 +63,10 @@ public struct CertificateChain: Sendable {
             // reports as PEM_R_NO_START_LINE; anything else is a damaged certificate block.
             let code = ERR_peek_last_error()
             if code == 0 || (ERR_GET_LIB(code) == ERR_LIB_PEM && ERR_GET_REASON(code) == PEM_R_NO_START_LINE) {
-                ERR_clear_error()
+                OpenSSLErrorQueue.clear()
                 return nil
             }
-            return .malformedCertificate(path: source, reason: openSSLErrors("PEM_read_bio_X509"))
+            return .malformedCertificate(path: source, reason: OpenSSLErrorQueue.drain("PEM_read_bio_X509"))
         }
         if let outcome { throw outcome }
         return certificates
@@ -77,7 +78,7 @@ public struct CertificateChain: Sendable {
             return d2i_X509(nil, &cursor, buffer.count)
         }
         guard let x509 else {
-            throw .malformedCertificate(path: source, reason: openSSLErrors("neither PEM nor DER (d2i_X509)"))
+            throw .malformedCertificate(path: source, reason: OpenSSLErrorQueue.drain("neither PEM nor DER (d2i_X509)"))
         }
         return [try Certificate(taking: x509, source: source)]
     }

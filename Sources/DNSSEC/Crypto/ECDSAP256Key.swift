@@ -1,24 +1,19 @@
 import COpenSSL
+import CSigilCrypto
 
 /// An ECDSA P-256 private key for algorithm 13, ECDSAP256SHA256 (RFC 6605).
 ///
-/// The key is parsed once: the `EVP_PKEY` (for writing key files) and the `EC_KEY` inside it,
-/// which signing uses directly (`ECDSA_do_sign_ex` through the shim, with a nonce pair from the
-/// thread's pool). The EVP route needed a duplicated `EVP_PKEY_CTX` per signature (three
-/// allocations and a provider context copy, as a context must not be shared by threads) and gave
-/// DER that had to be parsed back into r ‖ s; the `EC_KEY` API gives r and s as numbers. Each
-/// nonce comes from OpenSSL's CSPRNG and signs once; the shim makes them 32 at a time per thread,
-/// which halves the cost of a signature (`sigil_ecdsa_refill`). The digest is a stack SHA-256
-/// (no `EVP_MD_CTX`).
-/// Neither the key nor the `EC_KEY` is mutated after `init`, and ECDSA only reads the key, so
-/// concurrent signing from many threads is safe (the EVP contexts shared it the same way); that
-/// is why this class is `@unchecked Sendable`.
+/// The key is parsed once into an `EVP_PKEY`, and signed with through `EVP_PKEY_sign` by the C
+/// signer (`Sources/CSigilCrypto/ecdsa.c`), which keeps its `EVP_PKEY_CTX`s for reuse. Each
+/// nonce is OpenSSL's hedged one, made at signing time from the key, the digest and fresh
+/// randomness, so a cloned VM or restored snapshot cannot sign two messages with one nonce.
+/// Nothing is mutated after `init` and the signer lends each thread its own context, so concurrent
+/// signing from many threads is safe: hence `@unchecked Sendable`.
 public final class ECDSAP256Key: @unchecked Sendable {
     /// DNSKEY public key field: X ‖ Y, 64 bytes, without the 0x04 uncompressed-point prefix.
     public let publicKey: [UInt8]
     private let pkey: OpaquePointer
-    /// The key as libcrypto's `EC_KEY`, what `sigil_ecdsa_sign` signs with.
-    private let ecKey: OpaquePointer
+    private let signer: OpaquePointer
 
     /// Length of the private scalar, of X and Y, and of r and s.
     static let width = 32
@@ -32,14 +27,16 @@ public final class ECDSAP256Key: @unchecked Sendable {
         guard (1...Self.width).contains(stored.count) else {
             throw CryptoError("ECDSA P-256 private key must be at most 32 bytes, not \(stored.count)")
         }
-        let scalar = [UInt8](repeating: 0, count: Self.width - stored.count) + stored
+        var scalar = [UInt8](repeating: 0, count: Self.width - stored.count) + stored
+        defer { Secret.wipe(&scalar) }
         let (pkey, publicPoint) = try Self.makeKeyPair(scalar)
-        guard let ecKey = sigil_evp_pkey_get1_ec_key(pkey) else {
+        var signer: OpaquePointer? = nil
+        if let reason = sigil_ecdsa_signer_new(pkey, &signer) {
             EVP_PKEY_free(pkey)
-            throw .openSSL("EVP_PKEY_get1_EC_KEY")
+            throw .openSSL(String(cString: reason))
         }
         self.pkey = pkey
-        self.ecKey = ecKey
+        self.signer = signer!
         self.publicKey = Array(publicPoint.dropFirst())
     }
 
@@ -53,12 +50,12 @@ public final class ECDSAP256Key: @unchecked Sendable {
         else { throw .openSSL("generating a P-256 key") }
         defer { EVP_PKEY_free(generated) }
         var scalar = try Self.privateScalar(of: generated)
-        defer { scalar.withUnsafeMutableBytes { OPENSSL_cleanse($0.baseAddress, $0.count) } }
+        defer { Secret.wipe(&scalar) }
         return try ECDSAP256Key(privateKey: scalar)
     }
 
     deinit {
-        sigil_ec_key_free(ecKey)
+        sigil_ecdsa_signer_free(signer)
         EVP_PKEY_free(pkey)
     }
 
@@ -69,23 +66,17 @@ public final class ECDSAP256Key: @unchecked Sendable {
 
     /// Signs `data` (SHA-256, then ECDSA) and writes r ‖ s to the first 64 bytes of `output`.
     /// Returns the number of bytes written. Allocates only inside libcrypto's ECDSA (its
-    /// temporaries and the `ECDSA_SIG`); safe to call from many threads at once. One call in 32 per
-    /// thread also makes the next batch of nonces (about 0.35 ms).
+    /// temporaries, the nonce's hash context and the `ECDSA_SIG`); safe to call from many threads.
     public func sign(
         _ data: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
     ) throws(CryptoError)
         -> Int
     {
         precondition(output.count >= Self.signatureLength, "signature output buffer too small")
-        var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        let ok = withUnsafeMutableBytes(of: &digest) { digestBytes in
-            let digestPointer = digestBytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            sigil_sha256(data.baseAddress, data.count, digestPointer)
-            return sigil_ecdsa_sign(
-                ecKey, digestPointer, Int32(digestBytes.count), Int32(Self.width),
-                output.baseAddress!.assumingMemoryBound(to: UInt8.self)) == 1
+        let out = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        guard sigil_ecdsa_sign(signer, data.baseAddress, data.count, out) == 1 else {
+            throw .openSSL("ECDSA P-256 signing failed")
         }
-        guard ok else { throw .openSSL("ECDSA P-256 signing failed") }
         return Self.signatureLength
     }
 
@@ -105,7 +96,7 @@ public final class ECDSAP256Key: @unchecked Sendable {
             throw .openSSL("EVP_DigestVerifyInit_ex")
         }
         let result = EVP_DigestVerify(ctx, der, der.count, data, data.count)
-        ERR_clear_error()
+        OpenSSLErrorQueue.clear()
         return result == 1
     }
 }
@@ -127,8 +118,11 @@ extension ECDSAP256Key {
     fileprivate static func makeKeyPair(_ scalar: [UInt8]) throws(CryptoError) -> (OpaquePointer, [UInt8]) {
         guard let group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1) else { throw .openSSL("EC_GROUP") }
         defer { EC_GROUP_free(group) }
-        guard let priv = BN_bin2bn(scalar, Int32(scalar.count), nil) else { throw .openSSL("BN_bin2bn") }
+        // A secure BIGNUM: the key parameters built from it are then kept in memory that
+        // OSSL_PARAM_free clears.
+        guard let priv = BN_secure_new() else { throw .openSSL("BN_secure_new") }
         defer { BN_clear_free(priv) }
+        guard BN_bin2bn(scalar, Int32(scalar.count), priv) != nil else { throw .openSSL("BN_bin2bn") }
         guard BN_is_zero(priv) == 0, BN_cmp(priv, EC_GROUP_get0_order(group)) < 0 else {
             throw CryptoError("ECDSA P-256 private key is out of range (zero or not below the group order)")
         }

@@ -2,9 +2,10 @@ import CSodium
 
 /// An Ed25519 private key for algorithm 15 (RFC 8080), signed with libsodium.
 ///
-/// libsodium's 64-byte secret key (seed ‖ public key) is expanded once at load and kept in memory
-/// that is wiped on `deinit`. It is never written after `init`, and `crypto_sign_detached` only
-/// reads it, so concurrent signing from many threads is safe: hence `@unchecked Sendable`.
+/// libsodium's 64-byte secret key (seed ‖ public key) is expanded once at load into `sodium_malloc`
+/// memory: guard pages around it, kept out of swap where the system allows, read-only after `init`,
+/// and zeroed by `sodium_free` on `deinit`. `crypto_sign_detached` only reads it, so concurrent
+/// signing from many threads is safe: hence `@unchecked Sendable`.
 public final class Ed25519Key: @unchecked Sendable {
     /// DNSKEY public key field: the 32-byte encoded point.
     public let publicKey: [UInt8]
@@ -20,11 +21,12 @@ public final class Ed25519Key: @unchecked Sendable {
             throw CryptoError("Ed25519 private key (seed) must be 32 bytes, not \(seed.count)")
         }
         try Sodium.ensureReady()
-        secretKey = .allocate(capacity: Self.secretKeyLength)
+        guard let memory = sodium_malloc(Self.secretKeyLength) else { throw CryptoError("sodium_malloc failed") }
+        secretKey = memory.bindMemory(to: UInt8.self, capacity: Self.secretKeyLength)
         var publicKey = [UInt8](repeating: 0, count: 32)
-        guard crypto_sign_seed_keypair(&publicKey, secretKey, seed) == 0 else {
-            secretKey.deallocate()
-            throw CryptoError("crypto_sign_seed_keypair failed")
+        guard crypto_sign_seed_keypair(&publicKey, secretKey, seed) == 0, sodium_mprotect_readonly(memory) == 0 else {
+            sodium_free(memory)
+            throw CryptoError("crypto_sign_seed_keypair or sodium_mprotect_readonly failed")
         }
         self.publicKey = publicKey
     }
@@ -39,8 +41,7 @@ public final class Ed25519Key: @unchecked Sendable {
     }
 
     deinit {
-        sodium_memzero(secretKey, Self.secretKeyLength)
-        secretKey.deallocate()
+        sodium_free(secretKey)
     }
 
     /// The 32-byte seed, for writing a key file.

@@ -10,3 +10,12 @@ enum Sodium {
         guard ready else { throw CryptoError("libsodium failed to initialise") }
     }
 }
+
+/// Clearing of private key material held in Swift arrays once it has been used.
+enum Secret {
+    /// Overwrites the array's bytes with zeros in a way the optimizer does not remove. The array
+    /// must be the only owner of its storage, or only a copy would be cleared.
+    static func wipe(_ bytes: inout [UInt8]) {
+        bytes.withUnsafeMutableBytes { sodium_memzero($0.baseAddress, $0.count) }
+    }
+}

@@ -48,7 +48,8 @@ public struct KeyStore: Sendable {
             publicKeyPath: publicPath, privateKeyPath: privatePath)
         guard KeyFileIO.exists(privatePath) else { return key }
 
-        let privateFile = try PrivateKeyFile(parsing: try KeyFileIO.read(privatePath), path: privatePath)
+        var privateFile = try PrivateKeyFile(parsing: try KeyFileIO.read(privatePath), path: privatePath)
+        defer { privateFile.wipePrivateKey() }
         guard privateFile.algorithm == dnskey.algorithm else {
             throw KeyFileError(
                 path: privatePath, "algorithm \(privateFile.algorithm) does not match \(dnskey.algorithm) in the .key")
@@ -91,13 +92,14 @@ public struct KeyStore: Sendable {
 
             let now = KeyFileIO.timestamp()
             let timing = ["Created", "Publish", "Activate"].map { PrivateKeyFile.Field(name: $0, value: now) }
-            let privateBytes: [UInt8]
+            var privateFile: PrivateKeyFile
             do {
-                privateBytes = try signingKey.privateKeyBytes()
+                privateFile = PrivateKeyFile(
+                    algorithm: algorithm, privateKey: try signingKey.privateKeyBytes(), otherFields: timing)
             } catch {
                 throw KeyFileError(path: privatePath, "cannot export the new key: \(error)")
             }
-            let privateFile = PrivateKeyFile(algorithm: algorithm, privateKey: privateBytes, otherFields: timing)
+            defer { privateFile.wipePrivateKey() }
             let publicFile = PublicKeyFile(owner: name.zone, ttl: ttl, dnskey: dnskey)
             let kind = ksk ? "key-signing key" : "zone-signing key"
             let comments =

@@ -33,18 +33,21 @@ public struct PrivateKeyFile: Sendable {
         self.otherFields = otherFields
     }
 
-    /// Parses the file's text; `path` is only used in errors.
+    /// Parses the file's text; `path` is only used in errors. An error names the file, the line
+    /// and the field, never a value: a damaged line may be the key, and errors reach logs.
     public init(parsing text: String, path: String) throws(KeyFileError) {
         var format: (value: String, line: Int)? = nil
         var algorithm: DNSSECAlgorithm? = nil
         var privateKey: [UInt8]? = nil
+        // A key decoded before a later line fails is wiped; on success `self` holds its own copy.
+        defer { if privateKey != nil { Secret.wipe(&privateKey!) } }
         var otherFields: [Field] = []
         for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = offset + 1
             let trimmed = rawLine.trimmingWhitespace()
             if trimmed.isEmpty || trimmed.hasPrefix(";") { continue }
             guard let colon = trimmed.firstIndex(of: ":") else {
-                throw KeyFileError(path: path, line: line, "expected 'Name: value', found '\(trimmed)'")
+                throw KeyFileError(path: path, line: line, "expected 'Name: value'")
             }
             let name = String(trimmed[..<colon])
             let value = String(trimmed[trimmed.index(after: colon)...].trimmingWhitespace())
@@ -54,7 +57,7 @@ public struct PrivateKeyFile: Sendable {
             case "Algorithm":
                 let number = value.prefix { $0.isNumber }
                 guard let raw = UInt8(number) else {
-                    throw KeyFileError(path: path, line: line, "bad algorithm '\(value)'")
+                    throw KeyFileError(path: path, line: line, "Algorithm does not start with a number")
                 }
                 algorithm = DNSSECAlgorithm(rawValue: raw)
             case "PrivateKey":
@@ -68,7 +71,7 @@ public struct PrivateKeyFile: Sendable {
         }
         guard let format else { throw KeyFileError(path: path, "missing 'Private-key-format:' line") }
         guard format.value.hasPrefix("v1.") else {
-            throw KeyFileError(path: path, line: format.line, "unsupported private key format '\(format.value)'")
+            throw KeyFileError(path: path, line: format.line, "Private-key-format is not v1.x")
         }
         guard let algorithm else { throw KeyFileError(path: path, "missing 'Algorithm:' line") }
         guard algorithm.isSupportedForSigning else {
@@ -85,6 +88,11 @@ public struct PrivateKeyFile: Sendable {
         text += "PrivateKey: \(Base64.encode(privateKey))\n"
         for field in otherFields { text += "\(field.name): \(field.value)\n" }
         return text
+    }
+
+    /// Overwrites the private key bytes with zeros, once they have been used.
+    public mutating func wipePrivateKey() {
+        Secret.wipe(&privateKey)
     }
 
     /// The value of a timing or other extra field, e.g. `field("Activate")`.

@@ -1,4 +1,4 @@
-import COpenSSL
+import CSigilCrypto
 import DNSWire
 
 /// The NSEC3 owner-name hash of RFC 5155 §5: IH(salt, x, 0) = H(x ‖ salt),
