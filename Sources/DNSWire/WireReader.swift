@@ -92,38 +92,43 @@ public struct WireReader {
     ) throws(WireError) {
         let end = bytes.count
         var position = offset
-        var run = offset  // the first byte of the labels not yet copied
-        var floor = offset  // pointers must go below this: the start of the labels being read
-        var resumeAt = -1  // where the cursor continues after the first pointer
+        guard position < end else { throw .truncated(at: position) }
+        var run = position  // the first byte of the labels not yet copied
+        var floor = position  // pointers must go below this: the start of the labels being read
+        var resumeAt = position  // where the cursor continues after the first pointer
         var hops = 0
         var written = 0
+        // Wrapping arithmetic: every value stays below 2^17 (offsets of a 64 KiB packet).
         while true {
-            guard position < end else { throw .truncated(at: position) }
-            let length = Int(bytes[position])
+            let length = Int(bytes[position])  // position < end, checked before every iteration
             if length < 0x40 {
-                guard position + 1 + length <= end else { throw .truncated(at: position) }
-                written += 1 + length
+                written &+= 1 &+ length
                 guard written <= DNSName.maxWireLength else { throw .nameTooLong(at: offset) }
-                position += 1 + length
-                guard length == 0 else { continue }
-                if copy { append(run..<position, to: &out, lowercase: lowercase) }
-                offset = resumeAt >= 0 ? resumeAt : position
-                return
+                position &+= 1 &+ length
+                if length == 0 { break }
+                // A label is followed by more of its name.
+                guard position < end else { throw .truncated(at: position <= end ? position : position - 1 - length) }
+                continue
             }
-            guard length >= 0xC0 else { throw .badLabel(at: position) }
-            guard compressed else { throw .badPointer(at: position) }
-            guard position + 2 <= end else { throw .truncated(at: position) }
+            guard length >= 0xC0, compressed else {
+                throw length >= 0xC0 ? .badPointer(at: position) : .badLabel(at: position)
+            }
+            guard position &+ 1 < end else { throw .truncated(at: position) }
             let target = (length & 0x3F) << 8 | Int(bytes[position + 1])
-            guard target < position else { throw .badPointer(at: position) }
-            guard target < floor else { throw .pointerLoop(at: position) }
-            hops += 1
+            // `floor` is never above `position`, so this one test also keeps every jump backwards.
+            guard target < floor else {
+                throw target < position ? .pointerLoop(at: position) : .badPointer(at: position)
+            }
+            hops &+= 1
             guard hops <= WireReader.maxPointers else { throw .tooManyPointers(at: position) }
             if copy && run < position { append(run..<position, to: &out, lowercase: lowercase) }
-            if resumeAt < 0 { resumeAt = position + 2 }
+            if hops == 1 { resumeAt = position &+ 2 }
             floor = target
             position = target
             run = target
         }
+        if copy { append(run..<position, to: &out, lowercase: lowercase) }
+        offset = hops == 0 ? position : resumeAt
     }
 
     /// Appends `range` of the packet (whole labels, bounds checked by the caller) to `out` in one
