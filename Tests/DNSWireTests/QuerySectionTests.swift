@@ -86,6 +86,15 @@ import Testing
         }
     }
 
+    @Test func optionsStayInsideTheOPT() {
+        // An option header cut by RDLENGTH: its length would be read from the TSIG that follows.
+        let packet = Self.header(1, 0, 0, 2) + Self.question() + Self.opt([0, 10]) + Self.tsig
+        #expect(throws: WireError.badRDataLength(type: 41, at: 36)) { try Self.decode(packet) }
+        // An option's data running past RDLENGTH.
+        let long = Self.header(1, 0, 0, 1) + Self.question() + Self.opt([0, 10, 0, 8, 1, 2, 3, 4])
+        #expect(throws: WireError.badRDataLength(type: 41, at: 40)) { try Self.decode(long) }
+    }
+
     /// The shape of issue #12's query, small: a record whose RDATA is a pointer chain, then many
     /// additional records owned by its top. Refused from the counts, before any is read.
     @Test func manyRecordsRefusedFromTheCounts() {
