@@ -29,6 +29,7 @@ public struct RRType: RawRepresentable, Hashable, Comparable, Sendable, CustomSt
     public static let cdnskey = RRType(60)
     public static let svcb = RRType(64)
     public static let https = RRType(65)
+    public static let tsig = RRType(250)
     public static let ixfr = RRType(251)
     public static let axfr = RRType(252)
     public static let any = RRType(255)

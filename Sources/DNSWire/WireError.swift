@@ -9,6 +9,8 @@ public enum WireError: Error, Equatable, Sendable {
     case badPointer(at: Int)
     /// Following compression pointers did not terminate.
     case pointerLoop(at: Int)
+    /// A name that follows more than `WireReader.maxPointers` compression pointers.
+    case tooManyPointers(at: Int)
     /// A label longer than 63 bytes, or a reserved label type (0x40/0x80).
     case badLabel(at: Int)
     /// A name longer than 255 bytes in wire form.
@@ -19,6 +21,9 @@ public enum WireError: Error, Equatable, Sendable {
     case badRData(type: UInt16, at: Int)
     /// A message with more than one OPT record, or an OPT record outside the additional section.
     case badOPT(at: Int)
+    /// A section a message of its kind cannot have, or more records in it than it can have (for a
+    /// query: any answer, authority other than IXFR's SOA, additional other than OPT and TSIG).
+    case unexpectedRecord(at: Int)
     /// Bytes after the last record that the section counts announced.
     case trailingData(at: Int)
     /// The message does not fit the output limit (encoding).

@@ -48,104 +48,109 @@ public struct WireReader {
         offset += count
     }
 
+    /// The most compression pointers one name may follow. A name has at most 127 labels besides
+    /// the root (255 octets, at least two per label), and a compressor needs no more than one pointer
+    /// per label, so no legitimate name comes near; the bound caps what one crafted name can cost
+    /// (127 hops and 255 octets), whatever the packet. More is `tooManyPointers`.
+    public static let maxPointers = 127
+
     /// Reads a possibly compressed name (RFC 1035 §4.1.4) into a new `DNSName`.
     public mutating func readName() throws(WireError) -> DNSName {
         var out: [UInt8] = []
         out.reserveCapacity(32)
-        try readName(into: &out, lowercase: false)
+        try walkName(into: &out, copy: true, lowercase: false, compressed: true)
         return DNSName(trustedWire: out)
     }
 
-    /// Reads a possibly compressed name, appending its uncompressed wire form to `out` (which the
-    /// caller may reuse, so this allocates nothing once `out` has capacity).
+    /// Reads a name, appending its uncompressed wire form to `out` (which the caller may reuse, so
+    /// this allocates nothing once `out` has capacity). `compressed: false` refuses any pointer
+    /// (`badPointer`), as for a question name.
+    @inlinable public mutating func readName(
+        into out: inout [UInt8], lowercase: Bool, compressed: Bool = true
+    ) throws(WireError) {
+        try walkName(into: &out, copy: true, lowercase: lowercase, compressed: compressed)
+    }
+
+    /// Skips over a possibly compressed name without materializing it, validating it as `readName`.
+    @inlinable public mutating func skipName() throws(WireError) {
+        var none: [UInt8] = []
+        try walkName(into: &none, copy: false, lowercase: false, compressed: true)
+    }
+
+    /// The one loop that reads names off the wire; `readName` and `skipName` are its callers.
     ///
     /// A pointer must point strictly before the labels it continues: before the name's start, and
     /// after a jump before that jump's target. Every jump therefore goes below all bytes read so far,
     /// which rejects a loop at its first repeat (a pointer back into labels already read is
-    /// `pointerLoop`; one at or after itself is `badPointer`).
-    @inlinable public mutating func readName(into out: inout [UInt8], lowercase: Bool) throws(WireError) {
+    /// `pointerLoop`; one at or after itself is `badPointer`). At most `maxPointers` jumps.
+    ///
+    /// With `copy`, the labels between two jumps are appended in one copy (lowercased in place):
+    /// length octets are below 64, so lowercasing the run leaves them as they are.
+    @inlinable @inline(__always)
+    mutating func walkName(
+        into out: inout [UInt8], copy: Bool, lowercase: Bool, compressed: Bool
+    ) throws(WireError) {
+        let end = bytes.count
         var position = offset
-        var floor = offset  // pointers must go below this: the start of the labels being read
-        var resumeAt = -1  // where the cursor continues after the first pointer
+        guard position < end else { throw .truncated(at: position) }
+        var run = position  // the first byte of the labels not yet copied
+        var floor = position  // pointers must go below this: the start of the labels being read
+        var resumeAt = position  // where the cursor continues after the first pointer
+        var hops = 0
         var written = 0
+        // Wrapping arithmetic: every value stays below 2^17 (offsets of a 64 KiB packet).
         while true {
-            guard position < bytes.count else { throw .truncated(at: position) }
-            let length = Int(bytes[position])
-            switch length & 0xC0 {
-            case 0x00:
-                guard position + 1 + length <= bytes.count else { throw .truncated(at: position) }
-                written += 1 + length
+            let length = Int(bytes[position])  // position < end, checked before every iteration
+            if length < 0x40 {
+                written &+= 1 &+ length
                 guard written <= DNSName.maxWireLength else { throw .nameTooLong(at: offset) }
-                if length == 0 {
-                    out.append(0)
-                    offset = resumeAt >= 0 ? resumeAt : position + 1
-                    return
-                }
-                // The length byte and the label in one copy (bounds checked above), then lowercased
-                // in place.
-                let source = bytes.baseAddress! + position
-                if out.capacity - out.count < 1 + length {
-                    out.reserveCapacity(Swift.max(2 * out.capacity, out.count + 1 + length))
-                }
-                out.append(addingCapacity: 1 + length) { span in
-                    span.withUnsafeMutableBufferPointer { buffer, initialized in
-                        let target = UnsafeMutableRawPointer(buffer.baseAddress!)
-                        target.copyMemory(from: source, byteCount: 1 + length)
-                        if lowercase {
-                            for index in 1...length {
-                                let byte = target.load(fromByteOffset: index, as: UInt8.self)
-                                target.storeBytes(of: DNSName.lower(byte), toByteOffset: index, as: UInt8.self)
-                            }
-                        }
-                        initialized = 1 + length
+                position &+= 1 &+ length
+                if length == 0 { break }
+                // A label is followed by more of its name.
+                guard position < end else { throw .truncated(at: position <= end ? position : position - 1 - length) }
+                continue
+            }
+            guard length >= 0xC0, compressed else {
+                throw length >= 0xC0 ? .badPointer(at: position) : .badLabel(at: position)
+            }
+            guard position &+ 1 < end else { throw .truncated(at: position) }
+            let target = (length & 0x3F) << 8 | Int(bytes[position + 1])
+            // `floor` is never above `position`, so this one test also keeps every jump backwards.
+            guard target < floor else {
+                throw target < position ? .pointerLoop(at: position) : .badPointer(at: position)
+            }
+            hops &+= 1
+            guard hops <= WireReader.maxPointers else { throw .tooManyPointers(at: position) }
+            if copy && run < position { append(run..<position, to: &out, lowercase: lowercase) }
+            if hops == 1 { resumeAt = position &+ 2 }
+            floor = target
+            position = target
+            run = target
+        }
+        if copy { append(run..<position, to: &out, lowercase: lowercase) }
+        offset = hops == 0 ? position : resumeAt
+    }
+
+    /// Appends `range` of the packet (whole labels, bounds checked by the caller) to `out` in one
+    /// copy, lowercasing it in place.
+    @inlinable @inline(__always)
+    func append(_ range: Range<Int>, to out: inout [UInt8], lowercase: Bool) {
+        let count = range.count
+        let source = bytes.baseAddress! + range.lowerBound
+        if out.capacity - out.count < count {
+            out.reserveCapacity(Swift.max(2 * out.capacity, out.count + count))
+        }
+        out.append(addingCapacity: count) { span in
+            span.withUnsafeMutableBufferPointer { buffer, initialized in
+                let target = UnsafeMutableRawPointer(buffer.baseAddress!)
+                target.copyMemory(from: source, byteCount: count)
+                if lowercase {
+                    for index in 0..<count {
+                        let byte = target.load(fromByteOffset: index, as: UInt8.self)
+                        target.storeBytes(of: DNSName.lower(byte), toByteOffset: index, as: UInt8.self)
                     }
                 }
-                position += 1 + length
-            case 0xC0:
-                position = try followPointer(at: position, floor: &floor, resumeAt: &resumeAt)
-            default:
-                throw .badLabel(at: position)
-            }
-        }
-    }
-
-    /// The target of the compression pointer at `position`, under the rule `readName` documents:
-    /// strictly below both the pointer and `floor`, which then drops to the target. Records where
-    /// the cursor resumes after the first pointer. Shared by `readName` and `skipName`.
-    @inlinable @inline(__always)
-    func followPointer(at position: Int, floor: inout Int, resumeAt: inout Int) throws(WireError) -> Int {
-        guard position + 2 <= bytes.count else { throw .truncated(at: position) }
-        let target = Int(bytes[position] & 0x3F) << 8 | Int(bytes[position + 1])
-        guard target < position else { throw .badPointer(at: position) }
-        guard target < floor else { throw .pointerLoop(at: position) }
-        if resumeAt < 0 { resumeAt = position + 2 }
-        floor = target
-        return target
-    }
-
-    /// Skips over a possibly compressed name without materializing it, validating as `readName`.
-    @inlinable public mutating func skipName() throws(WireError) {
-        var position = offset
-        var floor = offset
-        var resumeAt = -1
-        var written = 0
-        while true {
-            guard position < bytes.count else { throw .truncated(at: position) }
-            let length = Int(bytes[position])
-            switch length & 0xC0 {
-            case 0x00:
-                guard position + 1 + length <= bytes.count else { throw .truncated(at: position) }
-                written += 1 + length
-                guard written <= DNSName.maxWireLength else { throw .nameTooLong(at: offset) }
-                position += 1 + length
-                if length == 0 {
-                    offset = resumeAt >= 0 ? resumeAt : position
-                    return
-                }
-            case 0xC0:
-                position = try followPointer(at: position, floor: &floor, resumeAt: &resumeAt)
-            default:
-                throw .badLabel(at: position)
+                initialized = count
             }
         }
     }

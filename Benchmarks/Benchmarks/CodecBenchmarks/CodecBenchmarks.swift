@@ -26,6 +26,13 @@ let benchmarks: @Sendable () -> Void = {
         measure(benchmark, &workload)
     }
 
+    // The query the decoder works hardest on (Tests/fixtures/make_hostile_queries.py); the
+    // 20x-a-normal-query bound itself is DecodeCostTests, which `make test` runs.
+    Benchmark("Query.decodeCostliest") { benchmark in
+        var workload = try QueryDecodeWorkload.costliest()
+        measure(benchmark, &workload)
+    }
+
     Benchmark("Encode.positiveSigned") { benchmark in
         var workload = try MessageEncodeWorkload(packet: Packets.positive)
         measure(benchmark, &workload)

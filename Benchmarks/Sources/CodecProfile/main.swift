@@ -15,6 +15,7 @@ import Glibc
 /// operation are callgrind's total divided by the count. `run-callgrind.sh` does this for all.
 let workloads: [String: () throws -> any Workload] = [
     "Query.decode": { try QueryDecodeWorkload() },
+    "Query.decodeCostliest": { try QueryDecodeWorkload.costliest() },
     "Encode.positiveSigned": { try MessageEncodeWorkload(packet: Packets.positive) },
     "Encode.nxdomainSigned": { try MessageEncodeWorkload(packet: Packets.nxdomain) },
     "ServerEncode.positiveSigned": { try ServerEncodeWorkload(packet: Packets.positive) },

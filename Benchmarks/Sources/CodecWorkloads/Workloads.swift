@@ -9,12 +9,19 @@ public protocol CodecWorkload: Workload {
     init() throws
 }
 
-/// `Query.decode` of the 45-byte query into a reused `Query`.
+/// `Query.decode` of a query into a reused `Query`: by default the 45-byte query; `costliest` is
+/// the query that costs the decoder the most among those it accepts.
 public struct QueryDecodeWorkload: CodecWorkload {
     var query = Query()
-    let packet = Packets.query
+    let packet: [UInt8]
 
-    public init() throws {}
+    public init(packet: [UInt8]) { self.packet = packet }
+
+    public init() throws { self.init(packet: Packets.query) }
+
+    public static func costliest() throws -> QueryDecodeWorkload {
+        QueryDecodeWorkload(packet: try Packets.hostile("costliest"))
+    }
 
     public mutating func run(_ iterations: Int) {
         packet.withUnsafeBytes { packet in

@@ -21,6 +21,9 @@ public struct Query {
     public var dnssecOK = false
     /// Where the COOKIE option's data is in the packet, if there was one.
     public var cookie: Range<Int>? = nil
+    /// Where the TSIG record is in the packet (owner to the end of its RDATA), if there was one.
+    /// Not verified yet: the server does not offer TSIG.
+    public var tsig: Range<Int>? = nil
 
     public init() {
         name = []
@@ -38,9 +41,16 @@ public struct Query {
     /// Decodes a query packet. Throws for anything a server should answer with FORMERR; the caller
     /// drops packets shorter than a header, or that are responses, before calling this.
     ///
-    /// Requirements: QR clear, exactly one question whose name is not compressed, no answer
-    /// records, any authority records well formed, at most one OPT (owner root) in additional,
-    /// nothing after the last record.
+    /// Requirements: exactly one question whose name is not compressed; answer and authority
+    /// records only as `SectionRules` allows for the opcode (for QUERY, none but IXFR's SOA); in
+    /// additional, at most one OPT (owner root, at most `maxOptions` options) and then at most one
+    /// TSIG, last; nothing after the last record. The counts are checked before any record is read.
+    ///
+    /// Why this strict: a name costs at most `WireReader.maxPointers` hops, so what bounds a
+    /// query's cost is how many names it may hold. Refusing what a query cannot legitimately carry
+    /// keeps any query's decode within a small multiple of a normal one's (`DecodeCostTests`).
+    /// NSD refuses the same sections (Knot parses them all); none of the queries of ISC's EDNS
+    /// compliance tester `genreport` has more (`GenreportQueryTests`).
     @inlinable public mutating func decode(_ packet: UnsafeRawBufferPointer) throws(WireError) {
         var reader = WireReader(packet)
         id = try reader.readUInt16()
@@ -54,48 +64,99 @@ public struct Query {
         udpPayloadSize = 512
         ednsVersion = 0
         cookie = nil
+        tsig = nil
         guard questionCount == 1 else { throw .truncated(at: 4) }
-        guard answerCount == 0 else { throw .trailingData(at: 6) }
 
         name.removeAll(keepingCapacity: true)
-        let nameStart = reader.offset
-        try reader.readName(into: &name, lowercase: true)
-        guard reader.offset - nameStart == name.count else { throw .badPointer(at: nameStart) }
+        try reader.readName(into: &name, lowercase: true, compressed: false)
         type = RRType(try reader.readUInt16())
         qclass = RRClass(try reader.readUInt16())
         questionEnd = reader.offset
 
-        for _ in 0..<authorityCount {
+        let rules = SectionRules(opcode: opcode, type: type)
+        guard answerCount <= rules.answerSOAs else { throw .unexpectedRecord(at: 6) }
+        guard authorityCount <= rules.authoritySOAs else { throw .unexpectedRecord(at: 8) }
+        guard additionalCount <= 2 else { throw .unexpectedRecord(at: 10) }
+        for _ in 0..<(Int(answerCount) + Int(authorityCount)) {
+            let ownerAt = reader.offset
             try reader.skipName()
-            try reader.skip(8)
+            guard try reader.readUInt16() == RRType.soa.rawValue else { throw .unexpectedRecord(at: ownerAt) }
+            try reader.skip(6)
             try reader.skip(Int(try reader.readUInt16()))
         }
         for _ in 0..<additionalCount {
             let ownerAt = reader.offset
+            // TSIG must be the last record (RFC 8945 §5.1).
+            guard tsig == nil else { throw .unexpectedRecord(at: ownerAt) }
             try reader.skipName()
-            let recordType = try reader.readUInt16()
-            guard recordType == RRType.opt.rawValue else {
+            switch try reader.readUInt16() {
+            case RRType.opt.rawValue:
+                guard !hasEDNS, packet[ownerAt] == 0 else { throw .badOPT(at: ownerAt) }
+                try decodeOPT(&reader)
+            case RRType.tsig.rawValue:
                 try reader.skip(6)
                 try reader.skip(Int(try reader.readUInt16()))
-                continue
-            }
-            guard !hasEDNS, packet[ownerAt] == 0 else { throw .badOPT(at: ownerAt) }
-            hasEDNS = true
-            udpPayloadSize = try reader.readUInt16()
-            _ = try reader.readUInt8()
-            ednsVersion = try reader.readUInt8()
-            dnssecOK = try reader.readUInt16() & 0x8000 != 0
-            let length = Int(try reader.readUInt16())
-            guard length <= reader.remaining else { throw .truncated(at: reader.offset) }
-            let end = reader.offset + length
-            while reader.offset < end {
-                let code = try reader.readUInt16()
-                let optionLength = Int(try reader.readUInt16())
-                guard reader.offset + optionLength <= end else { throw .badRDataLength(type: 41, at: reader.offset) }
-                if code == EDNS.Option.cookie { cookie = reader.offset..<(reader.offset + optionLength) }
-                reader.offset += optionLength
+                tsig = ownerAt..<reader.offset
+            default:
+                throw .unexpectedRecord(at: ownerAt)
             }
         }
         guard reader.isAtEnd else { throw .trailingData(at: reader.offset) }
+    }
+
+    /// The most EDNS options a query may carry: no client sends more than a handful (`genreport`'s
+    /// busiest test sends four), and without a bound a 64 KiB OPT of 16,000 empty options would
+    /// be the costliest query left to decode. More is `badOPT`.
+    public static let maxOptions = 32
+
+    /// The OPT record after its owner and type. Options are read straight from the packet, each
+    /// within the RDATA (wrapping arithmetic: offsets of a 64 KiB packet cannot overflow).
+    @inlinable mutating func decodeOPT(_ reader: inout WireReader) throws(WireError) {
+        let start = reader.offset
+        hasEDNS = true
+        udpPayloadSize = try reader.readUInt16()
+        _ = try reader.readUInt8()
+        ednsVersion = try reader.readUInt8()
+        dnssecOK = try reader.readUInt16() & 0x8000 != 0
+        let length = Int(try reader.readUInt16())
+        guard length <= reader.remaining else { throw .truncated(at: reader.offset) }
+        let bytes = reader.bytes
+        let end = reader.offset &+ length
+        var at = reader.offset
+        var options = 0
+        while at < end {
+            options &+= 1
+            guard options <= Query.maxOptions else { throw .badOPT(at: start) }
+            guard at &+ 4 <= end else { throw .badRDataLength(type: 41, at: at) }
+            let code = UInt16(bytes[at]) << 8 | UInt16(bytes[at &+ 1])
+            let data = at &+ 4
+            let next = data &+ (Int(bytes[at &+ 2]) << 8 | Int(bytes[at &+ 3]))
+            guard next <= end else { throw .badRDataLength(type: 41, at: data) }
+            if code == EDNS.Option.cookie { cookie = data..<next }
+            at = next
+        }
+        reader.offset = end
+    }
+
+    /// Which records a message may carry before its additional section, by opcode: how many
+    /// answer and authority records, each of which must be an SOA. Counts above these are refused
+    /// before a record is read. Only QUERY is answered today; NOTIFY's SOA (RFC 1996 §3.7) is
+    /// allowed so that its NOTIMP still finds the OPT. UPDATE's prerequisites and updates, when
+    /// UPDATE is served, belong here.
+    @usableFromInline struct SectionRules {
+        @usableFromInline var answerSOAs: UInt16 = 0
+        @usableFromInline var authoritySOAs: UInt16 = 0
+
+        @inlinable init(opcode: Opcode, type: RRType) {
+            switch opcode {
+            case .query:
+                // IXFR: the client's current SOA, in authority (RFC 1995 §3).
+                if type == .ixfr { authoritySOAs = 1 }
+            case .notify:
+                answerSOAs = 1
+            default:
+                break
+            }
+        }
     }
 }
