@@ -10,14 +10,14 @@ struct SignCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sign", abstract: "Sign a zone file and print the signed zone.")
 
-    @Argument(help: "The zone's origin, e.g. example.com.") var origin: String
+    @Argument(help: "The zone's name, e.g. example.com (the final dot is optional).") var origin: String
     @Argument(help: "The zone file.") var zoneFile: String
     @Option(help: "The directory with the zone's BIND-format key files.") var dir = "keys"
     @Option(help: "Signature validity in days.") var validityDays: UInt32 = 14
     @Option(name: .shortAndLong, help: "Write the signed zone here instead of standard output.") var output: String?
 
     func run() throws {
-        let name = try DNSName(text: origin)
+        let name = try DNSName(typed: origin)
         let parsed = ZoneFileParser.parse(file: zoneFile, origin: name)
         guard parsed.isValid else { throw CommandFailure(parsed.summary) }
         let zone = try Zone.build(origin: name, records: parsed.records).zone
