@@ -3,6 +3,7 @@ import DNSSEC
 import DNSWire
 import DNSZone
 import Foundation
+import SigilServer
 
 /// `sigil sign ORIGIN ZONEFILE`: signs a zone with the keys in a key directory and prints it, as
 /// the server would serve it (DNSKEY, CDS, CDNSKEY, NSEC3PARAM, NSEC3 chain, RRSIGs).
@@ -18,9 +19,9 @@ struct SignCommand: ParsableCommand {
 
     func run() throws {
         let name = try DNSName(typed: origin)
-        let parsed = ZoneFileParser.parse(file: zoneFile, origin: name)
-        guard parsed.isValid else { throw CommandFailure(parsed.summary) }
-        let zone = try Zone.build(origin: name, records: parsed.records).zone
+        // Loaded as `check-zone` and the server load it, with the same messages.
+        let load = ZoneFileLoad(file: zoneFile, origin: name)
+        guard let zone = load.zone else { throw CommandFailure(load.errors.joined(separator: "\n")) }
         let keys = try KeyStore(directory: dir).keys(for: name).map(ZoneKey.init)
         guard !keys.isEmpty else { throw CommandFailure("no keys for \(name.text) in \(dir); run sigil keygen") }
         let signer = try ZoneSigner(

@@ -56,7 +56,9 @@ import Testing
 
         let fields = try Subprocess.check(
             "bash", ["-c", "\"$0\" ds example.test --dir keys | cut -d' ' -f4-6", sigil], in: work.path)
-        #expect(fields.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }.count == 3)
+        #expect(
+            fields.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }.count
+                == 3)
 
         let readme = try String(contentsOfFile: SigilBinary.packageRoot + "/README.md", encoding: .utf8)
         let lines = readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -64,7 +66,8 @@ import Testing
         let end = try #require(lines[start...].firstIndex { $0.contains("> /tmp/anchor.conf") })
         let delv = try #require(lines[end...].first { $0.hasPrefix("delv ") })
         let anchorPath = work.path + "/anchor.conf"
-        let script = lines[start...end].joined(separator: "\n").replacingOccurrences(of: "/tmp/anchor.conf", with: anchorPath)
+        let script = lines[start...end].joined(separator: "\n").replacingOccurrences(
+            of: "/tmp/anchor.conf", with: anchorPath)
         let directory = URL(fileURLWithPath: sigil).deletingLastPathComponent().path
         try Subprocess.check("bash", ["-c", "PATH=\"$0:$PATH\"\n" + script, directory], in: work.path)
         let anchor = String(decoding: Subprocess.readFile(anchorPath), as: UTF8.self)
@@ -84,5 +87,40 @@ import Testing
             .components(separatedBy: "#")[0]
         let output = try Subprocess.run("bash", ["-c", command], in: work.path)
         #expect(output.stdout.contains("; fully validated"), "\(command)\n\(output.stdout)\(output.stderr)")
+    }
+
+    /// `check-zone` shows a syntax error and a CNAME conflict in one run, each at file:line:column,
+    /// and `serve` refuses the zone with the very same lines in its log.
+    @Test func checkZoneAndServeReportSyntaxAndSemanticErrorsTogether() throws {
+        let sigil = try SigilBinary.require()
+        let work = try TemporaryDirectory()
+        let file = try work.write(
+            "bad.zone",
+            """
+            $ORIGIN example.test.
+            $TTL 3600
+            @ SOA ns1 host 1 7200 3600 1209600 300
+            @ NS ns1
+            ns1 A 192.0.2.1
+            bad A 1.2.3
+            www CNAME ns1
+            www TXT "x"
+
+            """)
+        let expected = [
+            #"\#(file):6:7: error: expected an IPv4 address, found "1.2.3""#,
+            "\(file):8:1: error: www.example.test. TXT: data beside a CNAME (RFC 1034 §3.6.2); the CNAME is at line 7",
+        ]
+        for origin in [[], ["--origin", "example.test"]] {
+            let checked = try Subprocess.run(sigil, ["check-zone", file] + origin)
+            #expect(checked.status == 1)
+            #expect(
+                checked.stdout.split(separator: "\n").map(String.init).prefix(2) == expected[...], "\(checked.stdout)")
+            #expect(checked.stdout.contains("zone example.test.: 2 errors, not loaded"), "\(checked.stdout)")
+        }
+        let served = try Subprocess.run(
+            sigil, ["serve", "--zone", "example.test=\(file)", "--listen", "127.0.0.1:0"], in: work.path)
+        #expect(served.status == 1)
+        for line in expected { #expect(served.stderr.contains(line), "\(served.stderr)") }
     }
 }
