@@ -2,8 +2,13 @@
 SWIFT ?= swift
 PORT ?= 5353
 SWIFT_FORMAT ?= $(SWIFT) format
+## `make install` puts files under $(DESTDIR)$(PREFIX) (DESTDIR for staged installs and packages).
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+INSTALL ?= install
 
-.PHONY: deps build release run test unit integration lint format bench bench-check bench-micro fuzz fuzz-decoder fuzz-presentation clean bench-load alloc-check
+.PHONY: deps build release run install test unit integration lint format bench bench-check bench-micro fuzz fuzz-decoder fuzz-presentation clean bench-load alloc-check
 
 deps:
 	@scripts/deps.sh
@@ -18,6 +23,16 @@ release: deps
 ## on first run, and its DS logged).
 run: release
 	.build/release/sigil serve --listen 127.0.0.1:$(PORT) --keys keys
+
+## The release binary, rebuilt only when a source is newer: `make release && sudo make install`
+## then installs without building as root.
+.build/release/sigil: Package.swift $(shell find Sources -type f)
+	$(SWIFT) build -c release --product sigil
+
+## Installs under $(DESTDIR)$(PREFIX); each installed file is one line below.
+install: .build/release/sigil
+	$(INSTALL) -d "$(DESTDIR)$(BINDIR)"
+	$(INSTALL) -m 755 .build/release/sigil "$(DESTDIR)$(BINDIR)/sigil"
 
 ## Everything CI runs: lint, unit tests, integration tests against real peers.
 test: deps lint

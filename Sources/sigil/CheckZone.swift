@@ -23,7 +23,7 @@ struct CheckZone: ParsableCommand {
         var originName: DNSName? = nil
         if let origin {
             do {
-                originName = try DNSName(text: origin.hasSuffix(".") ? origin : origin + ".")
+                originName = try DNSName(typed: origin)
             } catch {
                 printError("sigil: --origin: \"\(origin)\" is not a domain name")
                 throw ExitCode(2)

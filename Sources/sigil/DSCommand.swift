@@ -8,11 +8,11 @@ struct DSCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ds", abstract: "Print the DS records (SHA-256) of a zone's key-signing keys.")
 
-    @Argument(help: "The zone's origin, e.g. example.com.") var origin: String
+    @Argument(help: "The zone's name, e.g. example.com (the final dot is optional).") var origin: String
     @Option(help: "The key directory.") var dir = "keys"
 
     func run() throws {
-        let name = try DNSName(text: origin)
+        let name = try DNSName(typed: origin)
         let keys = try KeyStore(directory: dir).keys(for: name)
         let sep = keys.contains(where: \.isKeySigningKey) ? keys.filter(\.isKeySigningKey) : keys
         for key in sep { print("\(name.text) IN DS \(key.ds(digestType: .sha256).presentation)") }

@@ -3,6 +3,7 @@ import DNSSEC
 import DNSWire
 import DNSZone
 import Foundation
+import SigilServer
 
 /// `sigil sign ORIGIN ZONEFILE`: signs a zone with the keys in a key directory and prints it, as
 /// the server would serve it (DNSKEY, CDS, CDNSKEY, NSEC3PARAM, NSEC3 chain, RRSIGs).
@@ -10,17 +11,17 @@ struct SignCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sign", abstract: "Sign a zone file and print the signed zone.")
 
-    @Argument(help: "The zone's origin, e.g. example.com.") var origin: String
+    @Argument(help: "The zone's name, e.g. example.com (the final dot is optional).") var origin: String
     @Argument(help: "The zone file.") var zoneFile: String
     @Option(help: "The directory with the zone's BIND-format key files.") var dir = "keys"
     @Option(help: "Signature validity in days.") var validityDays: UInt32 = 14
     @Option(name: .shortAndLong, help: "Write the signed zone here instead of standard output.") var output: String?
 
     func run() throws {
-        let name = try DNSName(text: origin)
-        let parsed = ZoneFileParser.parse(file: zoneFile, origin: name)
-        guard parsed.isValid else { throw CommandFailure(parsed.summary) }
-        let zone = try Zone.build(origin: name, records: parsed.records).zone
+        let name = try DNSName(typed: origin)
+        // Loaded as `check-zone` and the server load it, with the same messages.
+        let load = ZoneFileLoad(file: zoneFile, origin: name)
+        guard let zone = load.zone else { throw CommandFailure(load.errors.joined(separator: "\n")) }
         let keys = try KeyStore(directory: dir).keys(for: name).map(ZoneKey.init)
         guard !keys.isEmpty else { throw CommandFailure("no keys for \(name.text) in \(dir); run sigil keygen") }
         let signer = try ZoneSigner(

@@ -1,3 +1,4 @@
+import DANE
 import DNSWire
 import Testing
 
@@ -33,7 +34,39 @@ import Testing
             ])
     }
 
+    /// Zone and host names are typed with or without their final dot and mean the same.
+    @Test(arguments: ["example.test", "example.test."])
+    func originWithOrWithoutTheFinalDot(origin: String) throws {
+        let yaml = "zones:\n  - origin: \(origin)\n    file: f.zone\n"
+        let config = try ServerConfig(yaml: yaml, source: "sigil.yaml")
+        #expect(config.zones.map(\.origin) == [try DNSName(text: "example.test.")])
+
+        var overrides = ServeOverrides()
+        overrides.zones = ["\(origin)=f.zone"]
+        var flags = ServerConfig()
+        try flags.apply(overrides)
+        #expect(flags.zones.map(\.origin) == [try DNSName(text: "example.test.")])
+    }
+
+    @Test(arguments: ["mx1", "mx1.example.test", "mx1.example.test."])
+    func tlsaHostShortOrFullWithOrWithoutTheDot(host: String) throws {
+        let yaml = "zones:\n  - origin: example.test\n    file: f\n    tlsa: [{host: \(host), certificates: [c]}]\n"
+        let zone = try ServerConfig(yaml: yaml, source: "sigil.yaml").zones[0]
+        let owner = try TLSAService(host: zone.tlsa[0].host).owner(origin: zone.origin)
+        #expect(owner.text == "_25._tcp.mx1.example.test.")
+    }
+
+    @Test func theRootIsAnOrigin() throws {
+        let config = try ServerConfig(yaml: "zones:\n  - origin: .\n    file: root.zone\n", source: "s.yaml")
+        #expect(config.zones[0].origin == .root)
+    }
+
     @Test(arguments: [
+        ("zones:\n  - origin: a..test\n    file: f", "sigil.yaml: zones[0].origin: not a domain name"),
+        (
+            "zones:\n  - tlsa: [{host: a..b, certificates: [c]}]\n    origin: a.test\n    file: f",
+            "sigil.yaml: zones[0].tlsa[0].host: not a domain name"
+        ),
         ("udp-workers: lots", "sigil.yaml: udp-workers: expected a whole number from 1 to 256"),
         ("listen: [1]\nzonez: []", "sigil.yaml: zonez: unknown key"),
         ("zones:\n  - file: x.zone", "sigil.yaml: zones[0]: missing key 'origin'"),

@@ -11,3 +11,10 @@ struct SourcePosition: Sendable, Hashable {
         self.column = Int32(truncatingIfNeeded: column)
     }
 }
+
+/// Where a parsed record starts: its file (an index into the parse's file names) and position.
+/// One per record, beside the records rather than in them, so the built zone never carries it.
+struct RecordSource: Sendable, Hashable {
+    var file: Int32
+    var position: SourcePosition
+}

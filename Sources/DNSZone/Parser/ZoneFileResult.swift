@@ -14,10 +14,33 @@ public struct ZoneFileResult: Sendable, CustomStringConvertible {
     /// Errors and warnings in the order they were found.
     public var diagnostics: [ZoneFileDiagnostic]
 
+    /// Where each of `records` starts (parallel to it) and the names of the files read, for the
+    /// semantic checks; empty when the result was made from records without a parse.
+    var sources: [RecordSource]
+    var files: [String]
+
     public init(records: [ResourceRecord], origin: DNSName, diagnostics: [ZoneFileDiagnostic]) {
+        self.init(records: records, origin: origin, diagnostics: diagnostics, sources: [], files: [])
+    }
+
+    init(
+        records: [ResourceRecord], origin: DNSName, diagnostics: [ZoneFileDiagnostic], sources: [RecordSource],
+        files: [String]
+    ) {
         self.records = records
         self.origin = origin
         self.diagnostics = diagnostics
+        self.sources = sources
+        self.files = files
+    }
+
+    /// Hands the records over (to `Zone.build`, which consumes them), letting go of them and of
+    /// their positions here so a large zone is not held twice.
+    public mutating func takeRecords() -> [ResourceRecord] {
+        let taken = records
+        records = []
+        sources = []
+        return taken
     }
 
     public var errors: [ZoneFileDiagnostic] { diagnostics.filter { $0.severity == .error } }

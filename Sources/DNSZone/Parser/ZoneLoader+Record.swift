@@ -114,28 +114,11 @@ extension ZoneLoader {
             return
         }
 
-        if type == .soa {
-            if let soaOwner {
-                report(
-                    .error, "second SOA record; the zone's SOA is at \(soaOwner.text)", file: file,
-                    at: positions[index])
-                return
-            }
-            if let givenOrigin, owner != givenOrigin {
-                report(
-                    .error, "SOA owner \(owner.text) is not the zone origin \(givenOrigin.text)", file: file,
-                    at: lexed.start)
-                return
-            }
-            soaOwner = owner
-        }
-        if let apex, !owner.isSubdomain(of: apex) {
-            report(
-                .warning, "ignoring out-of-zone record: \(owner.text) is not in \(apex.text)", file: file,
-                at: lexed.start)
-            return
-        }
+        // The first SOA's owner is the apex when no origin was given; whether the SOA records
+        // are where they belong is for the semantic checks (ZoneFileResult.check).
+        if type == .soa, soaOwner == nil { soaOwner = owner }
         records.append(ResourceRecord(name: owner, rrClass: .in, ttl: recordTTL, data: data))
+        sources.append(RecordSource(file: currentFile, position: lexed.start))
     }
 
     /// The owner field: `@` for the origin, else a name relative to it.

@@ -28,10 +28,15 @@ struct ZoneLoader {
         }
     }
 
-    /// The origin the caller gave: records outside it are dropped with a warning, and the SOA must
-    /// be at it.
+    /// The origin the caller gave (the semantic checks hold the records against it).
     let givenOrigin: DNSName?
     var records: [ResourceRecord] = []
+    /// Where each record starts, parallel to `records`, for the semantic checks' messages.
+    var sources: [RecordSource] = []
+    /// The files read, indexed by `RecordSource.file`.
+    var files: [String] = []
+    /// The index in `files` of the file being read.
+    var currentFile: Int32 = 0
     var diagnostics: [ZoneFileDiagnostic] = []
     var errorCount = 0
     var warningCount = 0
@@ -50,20 +55,25 @@ struct ZoneLoader {
     init(origin: DNSName?) {
         givenOrigin = origin
         records.reserveCapacity(1024)
+        sources.reserveCapacity(1024)
     }
 
     var result: ZoneFileResult {
         ZoneFileResult(
-            records: records, origin: givenOrigin ?? soaOwner ?? firstOrigin ?? .root, diagnostics: diagnostics)
+            records: records, origin: givenOrigin ?? soaOwner ?? firstOrigin ?? .root, diagnostics: diagnostics,
+            sources: sources, files: files)
     }
-
-    /// The zone apex as far as it is known yet.
-    var apex: DNSName? { givenOrigin ?? soaOwner }
 
     /// Reads one file's bytes. `identity` is its canonical path, for include-loop detection.
     mutating func load(_ bytes: [UInt8], file: String, identity: String, scope initial: Scope) {
         includeStack.append(identity)
-        defer { includeStack.removeLast() }
+        let outerFile = currentFile
+        currentFile = Int32(files.firstIndex(of: file) ?? files.count)
+        if currentFile == files.count { files.append(file) }
+        defer {
+            includeStack.removeLast()
+            currentFile = outerFile
+        }
         var scope = initial
         var lexer = ZoneLexer(bytes: bytes)
         var lexed = LexedRecord()

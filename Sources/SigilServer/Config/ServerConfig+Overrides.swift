@@ -43,7 +43,7 @@ extension ServerConfig {
                 let text = String(pair[..<equals])
                 let origin: DNSName
                 do {
-                    origin = try DNSName(text: text.hasSuffix(".") ? text : text + ".")
+                    origin = try DNSName(typed: text)
                 } catch {
                     throw ConfigError(source: "command line", key: "--zone", "\"\(text)\" is not a domain name")
                 }

@@ -112,7 +112,7 @@ struct YAMLReader {
             case "origin":
                 let text = try string(value, path)
                 do {
-                    origin = try DNSName(text: text.hasSuffix(".") ? text : text + ".")
+                    origin = try DNSName(typed: text)
                 } catch {
                     throw fail(path, "not a domain name: \(error.message)")
                 }
@@ -126,6 +126,14 @@ struct YAMLReader {
         }
         guard let origin else { throw fail(key, "missing key 'origin'") }
         guard let file else { throw fail(key, "missing key 'file'") }
+        // Checked here, once the origin is known, so a bad host stops the server naming its key.
+        for (index, entry) in tlsa.enumerated() {
+            do {
+                _ = try DNSName(typed: entry.host, zone: origin)
+            } catch {
+                throw fail("\(key).tlsa[\(index)].host", "not a domain name: \(error.message)")
+            }
+        }
         return ZoneConfig(origin: origin, file: file, dnssec: dnssec, tlsa: tlsa)
     }
 

@@ -66,7 +66,7 @@ extension ZoneCatalog {
     }
 
     /// Creates the key directory (mode 0700: it holds private keys) if it does not exist.
-    static func ensureDirectory(_ path: String) throws(KeyFileError) {
+    public static func ensureDirectory(_ path: String) throws(KeyFileError) {
         if mkdir(path, 0o700) == 0 || errno == EEXIST { return }
         throw KeyFileError(path: path, "cannot create the key directory: \(String(cString: strerror(errno)))")
     }

@@ -10,8 +10,10 @@ public struct ZoneFileLoad: Sendable {
     public var origin: DNSName
     /// The zone, if the file parsed and the zone built without errors.
     public var zone: Zone?
-    /// `file:line:column: error: message` for parser errors; zone-build errors have no position
-    /// (the built zone no longer knows the lines) and print as `file: error: OWNER TYPE: message`.
+    /// `file:line:column: error: message` for syntax errors and then semantic ones (a CNAME beside
+    /// other data, a missing SOA, ...: `ZoneFileResult.check()`), all found in one run. What only
+    /// the build finds (after `prepare`) has no position and prints as
+    /// `file: error: OWNER TYPE: message`.
     public var errors: [String]
     /// Warnings, in the same forms.
     public var warnings: [String]
@@ -21,7 +23,8 @@ public struct ZoneFileLoad: Sendable {
     public init(
         file: String, origin: DNSName?, prepare: ((DNSName, [ResourceRecord]) -> [ResourceRecord])? = nil
     ) {
-        let parsed = ZoneFileParser.parse(file: file, origin: origin)
+        var parsed = ZoneFileParser.parse(file: file, origin: origin)
+        parsed.check()
         self.file = file
         self.origin = parsed.origin
         self.errors = parsed.errors.map(\.description)
@@ -29,8 +32,9 @@ public struct ZoneFileLoad: Sendable {
         self.zone = nil
         guard parsed.isValid else { return }
         do {
-            let records = prepare?(parsed.origin, parsed.records) ?? parsed.records
-            let built = try Zone.build(origin: parsed.origin, records: records)
+            var records = parsed.takeRecords()
+            if let prepare { records = prepare(parsed.origin, records) }
+            let built = try Zone.build(origin: parsed.origin, records: consume records)
             self.zone = built.zone
             self.warnings += built.warnings.map { "\(file): warning: \($0.message)" }
         } catch {
