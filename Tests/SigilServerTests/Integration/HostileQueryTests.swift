@@ -1,5 +1,6 @@
 import DNSWire
 import Foundation
+import QueryPipeline
 import SigilServer
 import SigilTestSupport
 import Testing
