@@ -131,21 +131,7 @@ extension DNSSECWriter {
         guard !written.contains(key.owner) else { return 0 }
         written.append(key.owner)
         let start = writer.count
-        writer.writeUInt8(32)
-        key.owner.appendBase32Hex(to: &writer.bytes)
-        writer.writeName(signer.zone.origin, compress: true)
-        writer.writeUInt16(RRType.nsec3.rawValue)
-        writer.writeUInt16(RRClass.in.rawValue)
-        writer.writeUInt32(signer.nsec3TTL)
-        let bitmap = signer.narrowBitmap(key)
-        let salt = signer.configuration.nsec3Salt
-        let rdataLength = NSEC3Chain.rdataLength(bitmap: bitmap, salt: salt)
-        writer.writeUInt16(UInt16(rdataLength))
-        writer.writeRaw(count: rdataLength) {
-            NSEC3Chain.writeRDATA(
-                next: key.next, bitmap: bitmap, iterations: signer.configuration.nsec3Iterations, salt: salt,
-                to: UnsafeMutableRawBufferPointer(start: $0, count: rdataLength))
-        }
+        signer.writeNarrowRecord(key, into: &writer)
         let signatures = shared ? signer.signatures(narrow: key, now: now) : covers.signatures(key, signer, now: now)
         guard let entry = signatures else { return 1 }
         return 1 + writeRRSIGs(entry, ownerAt: start, ttl: signer.nsec3TTL, into: &writer)

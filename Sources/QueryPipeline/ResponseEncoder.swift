@@ -58,21 +58,32 @@ public struct ResponseEncoder {
         let nameEnd = query.questionEnd - 4
         writer.writeName(wire: UnsafeRawBufferPointer(rebasing: packet[Header.size..<nameEnd]), compress: false)
         writer.writeBytes(UnsafeRawBufferPointer(rebasing: packet[nameEnd..<query.questionEnd]))
-        var layout = ResponseLayout(
-            afterQuestion: writer.mark(), answerCount: 0, authorityCount: 0, additionalCount: 0, additionalDropped: 0)
-        guard let zone = answer.zone else { return layout }
-        assert(signer == nil || signer!.zone === zone, "a signer signs only its own zone")
-        let now = signer?.clock.now() ?? 0
-
-        for item in answer.answer { layout.answerCount += write(item, answer, zone, signer, now, into: &writer) }
-        for item in answer.authority { layout.authorityCount += write(item, answer, zone, signer, now, into: &writer) }
-        if let signer {
-            dnssec.reset()
-            for step in answer.steps.indices {
-                layout.authorityCount += dnssec.writeProofs(
-                    step: step, answer, signer, now, records: &records, into: &writer)
-            }
+        let afterQuestion = writer.mark()
+        guard let zone = answer.zone else {
+            return ResponseLayout(
+                afterQuestion: afterQuestion, answerCount: 0, authorityCount: 0, additionalCount: 0,
+                additionalDropped: 0)
         }
+        guard let signer else {
+            return writeSections(answer, zone, room, afterQuestion, Unsigned(), into: &writer)
+        }
+        assert(signer.zone === zone, "a signer signs only its own zone")
+        return writeSections(
+            answer, zone, room, afterQuestion, Signed(signer: signer, now: signer.clock.now()), into: &writer)
+    }
+
+    /// The section loop, written once and specialised for plain and signed answers, so that a
+    /// plain answer pays nothing for DNSSEC.
+    @inline(__always)
+    mutating func writeSections<S: Signing>(
+        _ answer: Answer, _ zone: Zone, _ room: Int, _ afterQuestion: WireWriter.Mark, _ signing: S,
+        into writer: inout WireWriter
+    ) -> ResponseLayout {
+        var layout = ResponseLayout(
+            afterQuestion: afterQuestion, answerCount: 0, authorityCount: 0, additionalCount: 0, additionalDropped: 0)
+        for item in answer.answer { layout.answerCount += write(item, answer, zone, signing, into: &writer) }
+        for item in answer.authority { layout.authorityCount += write(item, answer, zone, signing, into: &writer) }
+        layout.authorityCount += signing.writeProofs(answer, records: &records, dnssec: &dnssec, into: &writer)
         if writer.count > room {
             // Answer and authority do not fit: the caller truncates, additional data is moot.
             layout.additionalDropped = answer.additional.count
@@ -80,7 +91,7 @@ public struct ResponseEncoder {
             for item in answer.additional {
                 let mark = writer.mark()
                 let before = writer.count
-                let count = write(item, answer, zone, signer, now, into: &writer)
+                let count = write(item, answer, zone, signing, into: &writer)
                 if writer.count > room {
                     writer.rollback(to: mark)
                     records.rolledBack(to: before)
@@ -98,14 +109,12 @@ public struct ResponseEncoder {
 
     /// Writes one RRset and, when signing, its RRSIGs; returns the number of records.
     @inline(__always)
-    mutating func write(
-        _ item: AnswerRRset, _ answer: Answer, _ zone: Zone, _ signer: ZoneSigner?, _ now: Int64,
-        into writer: inout WireWriter
+    mutating func write<S: Signing>(
+        _ item: AnswerRRset, _ answer: Answer, _ zone: Zone, _ signing: S, into writer: inout WireWriter
     ) -> UInt16 {
         let start = writer.count
         let count = records.write(item, answer, zone, into: &writer)
-        guard let signer else { return count }
-        return count + dnssec.writeRRSIGs(of: item, writtenAt: start, by: records, signer, now, into: &writer)
+        return count + signing.writeRRSIGs(of: item, writtenAt: start, records: records, dnssec: &dnssec, into: &writer)
     }
 
     /// Cuts a written response back to its header and question and sets TC: what a UDP response
@@ -117,5 +126,55 @@ public struct ResponseEncoder {
         writer.patchUInt16(0, at: 6)
         writer.patchUInt16(0, at: 8)
         writer.patchUInt16(0, at: 10)
+    }
+}
+
+/// What the section loop adds for DNSSEC: nothing, or the signer's RRSIGs and proofs.
+protocol Signing {
+    func writeRRSIGs(
+        of item: AnswerRRset, writtenAt start: Int, records: RecordWriter, dnssec: inout DNSSECWriter,
+        into writer: inout WireWriter
+    ) -> UInt16
+    func writeProofs(
+        _ answer: Answer, records: inout RecordWriter, dnssec: inout DNSSECWriter, into writer: inout WireWriter
+    ) -> UInt16
+}
+
+/// A plain answer.
+struct Unsigned: Signing {
+    @inline(__always)
+    func writeRRSIGs(
+        of item: AnswerRRset, writtenAt start: Int, records: RecordWriter, dnssec: inout DNSSECWriter,
+        into writer: inout WireWriter
+    ) -> UInt16 { 0 }
+
+    @inline(__always)
+    func writeProofs(
+        _ answer: Answer, records: inout RecordWriter, dnssec: inout DNSSECWriter, into writer: inout WireWriter
+    ) -> UInt16 { 0 }
+}
+
+/// An answer signed by the zone's signer, at one instant.
+struct Signed: Signing {
+    let signer: ZoneSigner
+    let now: Int64
+
+    @inline(__always)
+    func writeRRSIGs(
+        of item: AnswerRRset, writtenAt start: Int, records: RecordWriter, dnssec: inout DNSSECWriter,
+        into writer: inout WireWriter
+    ) -> UInt16 {
+        dnssec.writeRRSIGs(of: item, writtenAt: start, by: records, signer, now, into: &writer)
+    }
+
+    func writeProofs(
+        _ answer: Answer, records: inout RecordWriter, dnssec: inout DNSSECWriter, into writer: inout WireWriter
+    ) -> UInt16 {
+        dnssec.reset()
+        var count: UInt16 = 0
+        for step in answer.steps.indices {
+            count += dnssec.writeProofs(step: step, answer, signer, now, records: &records, into: &writer)
+        }
+        return count
     }
 }

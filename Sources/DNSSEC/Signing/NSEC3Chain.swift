@@ -87,14 +87,14 @@ package struct NSEC3Chain: Sendable {
     }
 
     /// The length of the RDATA `writeRDATA` writes for this bitmap and salt.
-    package static func rdataLength(bitmap: [UInt8], salt: [UInt8]) -> Int {
+    static func rdataLength(bitmap: [UInt8], salt: [UInt8]) -> Int {
         5 + salt.count + 1 + NSEC3Hasher.hashLength + bitmap.count
     }
 
     /// Writes NSEC3 RDATA (RFC 5155 §3.2) to the first `rdataLength(bitmap:salt:)` bytes of `out`:
     /// the one spelling of the format, for the chain built at load, for narrow-mode records laid
     /// out to be signed, and for narrow-mode records written into answers.
-    package static func writeRDATA(
+    static func writeRDATA(
         next: NSEC3Hash, bitmap: [UInt8], iterations: UInt16, salt: [UInt8], to out: UnsafeMutableRawBufferPointer
     ) {
         var cursor = ByteCursor(out)

@@ -71,7 +71,7 @@ public struct NSEC3Hash: Hashable, Comparable, Sendable {
     }
 
     /// Appends the base32hex (lowercase, unpadded: 32 characters) form, the NSEC3 owner label.
-    package func appendBase32Hex(to out: inout [UInt8]) {
+    func appendBase32Hex(to out: inout [UInt8]) {
         let start = out.count
         out.append(contentsOf: repeatElement(0, count: 32))
         out.withUnsafeMutableBytes { writeBase32Hex(to: UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }

@@ -12,5 +12,5 @@ package struct NarrowKey: Hashable, Sendable {
 
     /// The record's next hashed owner: owner + 1 for a match, owner + 2 for a cover (whose owner
     /// is the covered hash − 1).
-    package var next: NSEC3Hash { node >= 0 ? owner.successor() : owner.successor().successor() }
+    var next: NSEC3Hash { node >= 0 ? owner.successor() : owner.successor().successor() }
 }

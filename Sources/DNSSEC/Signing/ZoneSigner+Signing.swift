@@ -72,7 +72,7 @@ extension ZoneSigner {
     }
 
     /// The type bitmap of a narrow-mode record: the node's for a match, empty for a cover.
-    package func narrowBitmap(_ key: NarrowKey) -> [UInt8] {
+    func narrowBitmap(_ key: NarrowKey) -> [UInt8] {
         key.node >= 0 ? bitmaps[Int(key.node)]?.wire ?? [] : []
     }
 
@@ -223,5 +223,28 @@ extension ZoneSigner {
         }
         rdatas = sorted
         return count
+    }
+}
+
+extension ZoneSigner {
+    /// Writes the narrow-mode NSEC3 record `key` (see `NarrowKey` and `NSEC3Chain.writeRDATA`)
+    /// straight from its hash, compressing the origin: no allocation. One call from the response
+    /// encoder, with the hash's base32 and the RDATA writers inlined here.
+    package func writeNarrowRecord(_ key: NarrowKey, into writer: inout WireWriter) {
+        writer.writeUInt8(32)
+        key.owner.appendBase32Hex(to: &writer.bytes)
+        writer.writeName(zone.origin, compress: true)
+        writer.writeUInt16(RRType.nsec3.rawValue)
+        writer.writeUInt16(RRClass.in.rawValue)
+        writer.writeUInt32(nsec3TTL)
+        let bitmap = narrowBitmap(key)
+        let salt = configuration.nsec3Salt
+        let rdataLength = NSEC3Chain.rdataLength(bitmap: bitmap, salt: salt)
+        writer.writeUInt16(UInt16(rdataLength))
+        writer.writeRaw(count: rdataLength) {
+            NSEC3Chain.writeRDATA(
+                next: key.next, bitmap: bitmap, iterations: configuration.nsec3Iterations, salt: salt,
+                to: UnsafeMutableRawBufferPointer(start: $0, count: rdataLength))
+        }
     }
 }
