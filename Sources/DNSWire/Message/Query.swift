@@ -76,7 +76,7 @@ public struct Query {
         let rules = SectionRules(opcode: opcode, type: type)
         guard answerCount <= rules.answerSOAs else { throw .unexpectedRecord(at: 6) }
         guard authorityCount <= rules.authoritySOAs else { throw .unexpectedRecord(at: 8) }
-        guard additionalCount <= 2 else { throw .unexpectedRecord(at: 10) }
+        guard additionalCount <= 2 else { throw .unexpectedRecord(at: 10) }  // OPT, TSIG
         for _ in 0..<(Int(answerCount) + Int(authorityCount)) {
             let ownerAt = reader.offset
             try reader.skipName()
