@@ -18,20 +18,23 @@ public struct ZoneFileResult: Sendable, CustomStringConvertible {
     /// semantic checks; empty when the result was made from records without a parse.
     var sources: [RecordSource]
     var files: [String]
+    /// What the parser noted for the checks; nil when there was no parse.
+    var notes: CheckNotes?
 
     public init(records: [ResourceRecord], origin: DNSName, diagnostics: [ZoneFileDiagnostic]) {
-        self.init(records: records, origin: origin, diagnostics: diagnostics, sources: [], files: [])
+        self.init(records: records, origin: origin, diagnostics: diagnostics, sources: [], files: [], notes: nil)
     }
 
     init(
         records: [ResourceRecord], origin: DNSName, diagnostics: [ZoneFileDiagnostic], sources: [RecordSource],
-        files: [String]
+        files: [String], notes: CheckNotes?
     ) {
         self.records = records
         self.origin = origin
         self.diagnostics = diagnostics
         self.sources = sources
         self.files = files
+        self.notes = notes
     }
 
     /// Hands the records over (to `Zone.build`, which consumes them), letting go of them and of
@@ -40,6 +43,7 @@ public struct ZoneFileResult: Sendable, CustomStringConvertible {
         let taken = records
         records = []
         sources = []
+        notes = nil
         return taken
     }
 
