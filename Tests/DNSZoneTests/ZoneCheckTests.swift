@@ -93,7 +93,9 @@ private func check(_ text: String, origin: String? = "example.test.") -> ZoneFil
     /// With no origin given, the records before the SOA are held against its owner too; a result
     /// made from records, not parsed, is checked all the same (without positions).
     @Test func outOfZoneBeforeTheSOAAndWithoutAParse() throws {
-        let text = "$TTL 60\nwww.other.test. A 192.0.2.9\nexample.test. SOA ns1.example.test. h.example.test. 1 2 3 4 5\n"
+        let text =
+            "$TTL 60\nwww.other.test. A 192.0.2.9\n"
+            + "example.test. SOA ns1.example.test. h.example.test. 1 2 3 4 5\n"
         let result = check(text + "example.test. NS ns1.example.test.\nns1.example.test. A 192.0.2.1\n", origin: nil)
         #expect(result.errorLines == ["2:1: www.other.test. A: out-of-zone data: not in example.test."])
 
