@@ -6,7 +6,7 @@ import DNSWire
 /// errors must not be served; its records are what could be read, for tools that want them.
 public struct ZoneFileResult: Sendable, CustomStringConvertible {
     /// The records in file order (included files in place of their `$INCLUDE`), owner names and
-    /// RDATA names absolute.
+    /// RDATA names absolute; out-of-zone ones included (`check()` reports them).
     public var records: [ResourceRecord]
     /// The origin given to the parser, else the owner of the first SOA record, else the first
     /// `$ORIGIN`, else the root.
