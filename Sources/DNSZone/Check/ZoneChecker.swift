@@ -150,13 +150,16 @@ struct ZoneChecker {
     /// Every record against the names of interest: data beside a CNAME, data below a DNAME, and
     /// which name servers have addresses.
     mutating func scanOwners(belowDNAME: Bool) {
-        var lastOwner: DNSName? = nil
+        var lastOwner: UnsafePointer<UInt8>? = nil
         var lastEntry: Int? = nil
         for at in records.indices {
-            let record = records[at]
-            // Consecutive records usually share their owner (the parser hands over the same name).
-            if lastOwner?.wire != record.name.wire {
-                lastOwner = record.name
+            // Consecutive records usually share their owner's storage (the parser hands over the
+            // same name): then the answer is the previous one. Equal names in separate storage
+            // are only looked up again.
+            let owner = records[at].name.wire.withUnsafeBufferPointer { $0.baseAddress }
+            if owner != lastOwner {
+                lastOwner = owner
+                let record = records[at]
                 lastEntry = mayBeEntry(record.name) ? index.find(record.name) : nil
                 if belowDNAME, let dname = dnameAbove(record.name) {
                     problem(
@@ -165,6 +168,7 @@ struct ZoneChecker {
                 }
             }
             guard let value = lastEntry else { continue }
+            let record = records[at]
             let type = record.type
             if type == .a || type == .aaaa { entries[value].hasAddress = true }
             let cname = entries[value].cname
