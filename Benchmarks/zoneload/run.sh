@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Zone-load benchmark: Sigil (ZoneFileParser + Zone.build) against Knot DNS and NSD loading the
+# Zone-load benchmark: Sigil (ZoneFileParser, its checks, Zone.build) against Knot DNS and NSD loading the
 # same generated zone. Prints a Markdown table of wall time (median of RUNS) and peak RSS.
 #
 #   Benchmarks/zoneload/run.sh [RECORDS]   (default 1000000; env RUNS=3, WORK=dir, PORT, SCRATCH)

@@ -90,6 +90,26 @@ private func check(_ text: String, origin: String? = "example.test.") -> ZoneFil
                 ])
     }
 
+    /// With no origin given, the records before the SOA are held against its owner too; a result
+    /// made from records, not parsed, is checked all the same (without positions).
+    @Test func outOfZoneBeforeTheSOAAndWithoutAParse() throws {
+        let text =
+            "$TTL 60\nwww.other.test. A 192.0.2.9\n"
+            + "example.test. SOA ns1.example.test. h.example.test. 1 2 3 4 5\n"
+        let result = check(text + "example.test. NS ns1.example.test.\nns1.example.test. A 192.0.2.1\n", origin: nil)
+        #expect(result.errorLines == ["2:1: www.other.test. A: out-of-zone data: not in example.test."])
+
+        var bare = ZoneFileResult(
+            records: check(head + "www CNAME ns1\nwww A 192.0.2.2\n").records,
+            origin: try DNSName(text: "example.test."),
+            diagnostics: [])
+        bare.check()
+        #expect(
+            bare.errors.map(\.description) == [
+                "<zone>: error: www.example.test. A: data beside a CNAME (RFC 1034 §3.6.2); the CNAME is at record 4"
+            ])
+    }
+
     @Test func dataBelowADNAME() {
         #expect(
             check(head + "d DNAME other.test.\nd TXT \"fine at the DNAME\"\nx.d A 192.0.2.7\n").errorLines == [

@@ -3,10 +3,10 @@ import DNSWire
 /// The semantic checks of `ZoneFileResult.check()`, on the records alone: each problem names the
 /// index of the record at fault, which the result turns into a file position.
 ///
-/// Zone loading of millions of records goes through here, so it costs little: one pass over the
-/// records notes the few that matter (SOA, NS, CNAME, DNAME) and tests each owner against the
-/// origin; a second pass, made only when there are such names, looks every owner up in a small
-/// index of them. Nothing is made per record.
+/// Zone loading of millions of records goes through here, so it costs little: the parser notes the
+/// few records that matter (SOA, NS, CNAME, DNAME) and those outside the apex as it reads them;
+/// one pass over the records, made only when there are names of interest, rules most owners out
+/// with a bitmap and looks the rest up in a small index of those names. Nothing is made per record.
 struct ZoneChecker {
     struct Problem {
         var severity: ZoneFileDiagnostic.Severity
@@ -33,10 +33,15 @@ struct ZoneChecker {
     /// The names of interest: CNAME and DNAME owners, delegation points, in-zone NS targets.
     var index = NameIndex(capacity: 16)
     var entries: [Entry] = []
+    var filter: [UInt64] = []
+    var filterMask: UInt32 = 0
 
-    init(origin: DNSName, records: [ResourceRecord]) {
+    let notes: CheckNotes?
+
+    init(origin: DNSName, records: [ResourceRecord], notes: CheckNotes?) {
         self.origin = origin
         self.records = records
+        self.notes = notes
     }
 
     mutating func problem(
@@ -45,6 +50,12 @@ struct ZoneChecker {
     ) {
         found.append(
             Problem(severity: severity, record: record, message: "\(owner.text) \(type): \(detail)", other: other))
+    }
+
+    mutating func outOfZone(_ at: Int) {
+        let record = records[at]
+        guard !record.name.isSubdomain(of: origin) else { return }
+        problem(.error, at, record.name, record.type, "out-of-zone data: not in \(origin.text)")
     }
 
     mutating func entry(_ name: DNSName) -> Int {
@@ -59,13 +70,20 @@ struct ZoneChecker {
         var apexNS: [Int] = []
         var delegationNS: [Int] = []
         var dnames: [Int] = []
-        for at in records.indices {
+        // With the parser's notes, only the records it could not hold against the apex and the
+        // notable ones are visited; without them, every record.
+        let notes = self.notes ?? CheckNotes(notable: records.indices.map(Int32.init), apexKnownFrom: Int.max)
+        // Sized once: growing a large table frees the old one, and a free that large makes malloc
+        // consolidate a heap of a million small blocks.
+        index = NameIndex(capacity: notes.notable.count + 8)
+        entries.reserveCapacity(notes.notable.count + 8)
+        for at in notes.outOfZone { outOfZone(Int(at)) }
+        for at in 0..<min(notes.apexKnownFrom, records.count) { outOfZone(at) }
+        for at in notes.notable.lazy.map(Int.init) {
             let record = records[at]
-            guard record.name.isSubdomain(of: origin) else {
-                problem(.error, at, record.name, record.type, "out-of-zone data: not in \(origin.text)")
-                continue
-            }
-            switch record.type {
+            guard record.name.isSubdomain(of: origin) else { continue }
+            // On the RDATA's case rather than `record.type`: no RRType constants to fetch per record.
+            switch record.data {
             case .soa:
                 if record.name == origin {
                     soa.append(at)
@@ -109,6 +127,7 @@ struct ZoneChecker {
             if case .ns(let ns) = records[at].data, ns.target.isSubdomain(of: origin) { _ = entry(ns.target) }
         }
         guard !entries.isEmpty else { return }
+        makeFilter()
         scanOwners(belowDNAME: !dnames.isEmpty)
         for at in apexNS { checkNameServer(at, atApex: true) }
         for at in delegationNS { checkNameServer(at, atApex: false) }
@@ -131,14 +150,17 @@ struct ZoneChecker {
     /// Every record against the names of interest: data beside a CNAME, data below a DNAME, and
     /// which name servers have addresses.
     mutating func scanOwners(belowDNAME: Bool) {
-        var lastOwner: DNSName? = nil
+        var lastOwner: UnsafePointer<UInt8>? = nil
         var lastEntry: Int? = nil
         for at in records.indices {
-            let record = records[at]
-            // Consecutive records usually share their owner (the parser hands over the same name).
-            if lastOwner?.wire != record.name.wire {
-                lastOwner = record.name
-                lastEntry = index.find(record.name)
+            // Consecutive records usually share their owner's storage (the parser hands over the
+            // same name): then the answer is the previous one. Equal names in separate storage
+            // are only looked up again.
+            let owner = records[at].name.wire.withUnsafeBufferPointer { $0.baseAddress }
+            if owner != lastOwner {
+                lastOwner = owner
+                let record = records[at]
+                lastEntry = mayBeEntry(record.name) ? index.find(record.name) : nil
                 if belowDNAME, let dname = dnameAbove(record.name) {
                     problem(
                         .error, at, record.name, record.type, "data below a DNAME is never answered (RFC 6672 §2.3)",
@@ -146,6 +168,7 @@ struct ZoneChecker {
                 }
             }
             guard let value = lastEntry else { continue }
+            let record = records[at]
             let type = record.type
             if type == .a || type == .aaaa { entries[value].hasAddress = true }
             let cname = entries[value].cname
@@ -161,6 +184,46 @@ struct ZoneChecker {
                     other: ("\(type) is at", at))
             }
         }
+    }
+
+    /// One bit per hash of each name of interest, so that most owners (of no interest) are ruled
+    /// out by one read of a small bitmap instead of a probe of the index's larger tables.
+    mutating func makeFilter() {
+        var bits = 1 << 12
+        while bits < entries.count * 16 { bits <<= 1 }
+        filter = [UInt64](repeating: 0, count: bits / 64)
+        filterMask = UInt32(bits - 1)
+        for value in entries.indices {
+            let bit = filterBit(index.name(value))
+            filter[Int(bit >> 6)] |= 1 << (bit & 63)
+        }
+    }
+
+    /// A quick hash of a name for the filter, ignoring ASCII case: its first 16 and last 8 wire
+    /// bytes (a name's distinct part is usually its first label) with every byte's 0x20 bit set,
+    /// which folds case the same way for both spellings of a name. Names it cannot tell apart
+    /// only cost a lookup.
+    func filterBit(_ name: DNSName) -> UInt32 {
+        let fold: UInt64 = 0x2020_2020_2020_2020
+        let mixed = name.wire.withUnsafeBytes { bytes -> UInt64 in
+            let count = bytes.count
+            guard count >= 8 else {
+                var word = UInt64(count)
+                for byte in bytes { word = word << 8 | UInt64(byte | 0x20) }
+                return word
+            }
+            var word = (bytes.loadUnaligned(as: UInt64.self) | fold) &* 0x9E37_79B9_7F4A_7C15
+            if count >= 16 { word ^= (bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self) | fold) }
+            word = (word &* 0xBF58_476D_1CE4_E5B9) ^ UInt64(count)
+            return word
+                ^ ((bytes.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) | fold) &* 0x94D0_49BB_1331_11EB)
+        }
+        return UInt32(truncatingIfNeeded: ((mixed ^ (mixed >> 29)) &* 0xBF58_476D_1CE4_E5B9) >> 32) & filterMask
+    }
+
+    func mayBeEntry(_ name: DNSName) -> Bool {
+        let bit = filterBit(name)
+        return filter[Int(bit >> 6)] & (1 << (bit & 63)) != 0
     }
 
     /// The DNAME record at a proper ancestor of `name` (below the apex), if any.

@@ -10,7 +10,7 @@ extension ZoneFileResult {
     /// count once, as `Zone.build` collapses them.
     public mutating func check() {
         guard !records.isEmpty || isValid else { return }  // an unreadable file: nothing to check
-        var checker = ZoneChecker(origin: origin, records: records)
+        var checker = ZoneChecker(origin: origin, records: records, notes: notes)
         checker.run()
         // File order (the order of the records at fault), as a reader goes through the file.
         let found = checker.found.enumerated().sorted {

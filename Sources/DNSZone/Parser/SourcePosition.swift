@@ -18,3 +18,15 @@ struct RecordSource: Sendable, Hashable {
     var file: Int32
     var position: SourcePosition
 }
+
+/// What the parser notes, as it appends records, for the semantic checks: the records of the few
+/// types they look at (SOA, NS, CNAME, DNAME) and those outside the apex, so that the checks need
+/// no pass of their own over every record.
+struct CheckNotes: Sendable {
+    var notable: [Int32] = []
+    /// Records outside the apex, among those read once it was known (`apexKnownFrom` on).
+    var outOfZone: [Int32] = []
+    /// The index of the first record read with the apex known: 0 with an origin given, else the
+    /// first SOA's; the records before it are checked against the apex afterwards.
+    var apexKnownFrom = 0
+}

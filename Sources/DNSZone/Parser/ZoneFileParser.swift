@@ -6,6 +6,8 @@ import DNSWire
 /// RFC 3597. RDATA is handed to `RData(type:fields:origin:)`, so every type DNSWire can parse can
 /// be written in a zone file. Like `named-checkzone`, the parser reports every error in the file
 /// (up to `maxErrors`), each with its file, line and column, instead of stopping at the first.
+/// What the records mean together (a CNAME beside other data, the SOA's place, data outside the
+/// zone) is for `ZoneFileResult.check()`, which points at the records the same way.
 public struct ZoneFileParser {
     /// After this many errors the parser stops: past that point a file is usually not a zone file.
     public static let maxErrors = 100

@@ -6,7 +6,7 @@ import DNSWire
 /// errors must not be served; its records are what could be read, for tools that want them.
 public struct ZoneFileResult: Sendable, CustomStringConvertible {
     /// The records in file order (included files in place of their `$INCLUDE`), owner names and
-    /// RDATA names absolute.
+    /// RDATA names absolute; out-of-zone ones included (`check()` reports them).
     public var records: [ResourceRecord]
     /// The origin given to the parser, else the owner of the first SOA record, else the first
     /// `$ORIGIN`, else the root.
@@ -18,20 +18,23 @@ public struct ZoneFileResult: Sendable, CustomStringConvertible {
     /// semantic checks; empty when the result was made from records without a parse.
     var sources: [RecordSource]
     var files: [String]
+    /// What the parser noted for the checks; nil when there was no parse.
+    var notes: CheckNotes?
 
     public init(records: [ResourceRecord], origin: DNSName, diagnostics: [ZoneFileDiagnostic]) {
-        self.init(records: records, origin: origin, diagnostics: diagnostics, sources: [], files: [])
+        self.init(records: records, origin: origin, diagnostics: diagnostics, sources: [], files: [], notes: nil)
     }
 
     init(
         records: [ResourceRecord], origin: DNSName, diagnostics: [ZoneFileDiagnostic], sources: [RecordSource],
-        files: [String]
+        files: [String], notes: CheckNotes?
     ) {
         self.records = records
         self.origin = origin
         self.diagnostics = diagnostics
         self.sources = sources
         self.files = files
+        self.notes = notes
     }
 
     /// Hands the records over (to `Zone.build`, which consumes them), letting go of them and of
@@ -40,6 +43,7 @@ public struct ZoneFileResult: Sendable, CustomStringConvertible {
         let taken = records
         records = []
         sources = []
+        notes = nil
         return taken
     }
 

@@ -115,8 +115,21 @@ extension ZoneLoader {
         }
 
         // The first SOA's owner is the apex when no origin was given; whether the SOA records
-        // are where they belong is for the semantic checks (ZoneFileResult.check).
-        if type == .soa, soaOwner == nil { soaOwner = owner }
+        // are where they belong is for the semantic checks (ZoneFileResult.check), which find
+        // here what they would otherwise make a pass over every record for.
+        switch data {
+        case .soa:
+            if soaOwner == nil {
+                soaOwner = owner
+                notes.apexKnownFrom = records.count
+            }
+            notes.notable.append(Int32(records.count))
+        case .ns, .cname, .dname: notes.notable.append(Int32(records.count))
+        default: break
+        }
+        if let apex = givenOrigin ?? soaOwner, !owner.isSubdomain(of: apex) {
+            notes.outOfZone.append(Int32(records.count))
+        }
         records.append(ResourceRecord(name: owner, rrClass: .in, ttl: recordTTL, data: data))
         sources.append(RecordSource(file: currentFile, position: lexed.start))
     }

@@ -37,6 +37,7 @@ struct ZoneLoader {
     var files: [String] = []
     /// The index in `files` of the file being read.
     var currentFile: Int32 = 0
+    var notes = CheckNotes()
     var diagnostics: [ZoneFileDiagnostic] = []
     var errorCount = 0
     var warningCount = 0
@@ -54,6 +55,7 @@ struct ZoneLoader {
 
     init(origin: DNSName?) {
         givenOrigin = origin
+        notes.apexKnownFrom = origin == nil ? Int.max : 0
         records.reserveCapacity(1024)
         sources.reserveCapacity(1024)
     }
@@ -61,7 +63,7 @@ struct ZoneLoader {
     var result: ZoneFileResult {
         ZoneFileResult(
             records: records, origin: givenOrigin ?? soaOwner ?? firstOrigin ?? .root, diagnostics: diagnostics,
-            sources: sources, files: files)
+            sources: sources, files: files, notes: notes)
     }
 
     /// Reads one file's bytes. `identity` is its canonical path, for include-loop detection.

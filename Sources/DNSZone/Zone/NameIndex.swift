@@ -26,6 +26,9 @@ struct NameIndex {
 
     var count: Int { names.count }
 
+    /// The name with this value.
+    func name(_ value: Int) -> DNSName { names[value] }
+
     /// The value of `name`, if present.
     func find(_ name: DNSName) -> Int? {
         let hash = name.wire.withUnsafeBytes { NameTable.hash($0, seed: seed) }

@@ -49,23 +49,24 @@ func peakMiB() -> Int {
     return 0
 }
 
-/// Parses and builds as a server would, letting go of the parsed records as `Zone.build` takes
-/// them (it consumes the array and frees it once grouped).
-func load(_ path: String, origin: DNSName) -> (Zone, records: Int, parse: Double, build: Double) {
+/// Parses, checks and builds as a server would (`ZoneFileLoad`), letting go of the parsed records
+/// as `Zone.build` takes them (it consumes the array and frees it once grouped).
+func load(_ path: String, origin: DNSName) -> (Zone, records: Int, parse: Double, check: Double, build: Double) {
     let start = seconds()
     var parsed = ZoneFileParser.parse(file: path, origin: origin)
     let parsedAt = seconds()
     report("after parsing: peak \(peakMiB()) MiB")
+    parsed.check()
+    let checkedAt = seconds()
     guard parsed.isValid else {
         report("\(parsed)")
         exit(1)
     }
-    let records = parsed.records
-    parsed.records = []
+    let records = parsed.takeRecords()
     let count = records.count
     do {
         let zone = try Zone.build(origin: origin, records: consume records).zone
-        return (zone, count, parsedAt - start, seconds() - parsedAt)
+        return (zone, count, parsedAt - start, checkedAt - parsedAt, seconds() - checkedAt)
     } catch {
         report("\(error)")
         exit(1)
@@ -74,7 +75,8 @@ func load(_ path: String, origin: DNSName) -> (Zone, records: Int, parse: Double
 
 // The zone is a global: it stays alive to the end, so no time is spent freeing it before exit,
 // as neither knotd nor nsd frees its zone before it is measured.
-let (zone, records, parseTime, buildTime) = load(arguments[1], origin: origin)
+let (zone, records, parseTime, checkTime, buildTime) = load(arguments[1], origin: origin)
 report(
     "\(records) records, \(zone.nodes.count) nodes, \(zone.rrsets.count) RRsets; "
-        + "parse \(Int(parseTime * 1000)) ms, build \(Int(buildTime * 1000)) ms; peak \(peakMiB()) MiB")
+        + "parse \(Int(parseTime * 1000)) ms, check \(Int(checkTime * 1000)) ms, build \(Int(buildTime * 1000)) ms; "
+        + "peak \(peakMiB()) MiB")
