@@ -3,7 +3,7 @@ SWIFT ?= swift
 PORT ?= 5353
 SWIFT_FORMAT ?= $(SWIFT) format
 
-.PHONY: deps build release run test unit integration lint format bench bench-check bench-micro fuzz fuzz-decoder fuzz-presentation clean bench-load alloc-check
+.PHONY: deps build build-tests release run test unit integration lint format bench bench-check bench-micro fuzz fuzz-decoder fuzz-presentation clean bench-load alloc-check
 
 deps:
 	@scripts/deps.sh
@@ -20,9 +20,20 @@ run: release
 	.build/release/sigil serve --listen 127.0.0.1:$(PORT) --keys keys
 
 ## Everything CI runs: lint, unit tests, integration tests against real peers.
-test: deps lint
+test: deps lint unit integration
+
+build-tests:
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --no-parallel
+
+## The test targets named *IntegrationTests run real peers (kdig, knotd, unbound, BIND and ldns
+## tools, openssl, Postfix, Python); the others need none installed.
+INTEGRATION := ^[A-Za-z]+IntegrationTests\.
+
+unit: build-tests
+	$(SWIFT) test --skip-build --no-parallel --skip '$(INTEGRATION)'
+
+integration: deps build-tests
+	$(SWIFT) test --skip-build --no-parallel --filter '$(INTEGRATION)'
 
 lint:
 	$(SWIFT_FORMAT) lint --strict --recursive Package.swift Sources Tests

@@ -20,4 +20,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   $SUDO rm -f /usr/sbin/policy-rc.d
 fi
-python3 -c 'import dns.message' 2>/dev/null || python3 -m pip install -q dnspython
+# The peer scripts' Python modules: dnspython (Tests/Peers) and cryptography (DNSSEC interop).
+python3 -c 'import dns.message, cryptography' 2>/dev/null || python3 -m pip install -q dnspython cryptography

@@ -2,6 +2,7 @@ import DNSWire
 import Testing
 
 @testable import DNSZone
+@testable import DNSZoneTestSupport
 
 /// Each case of the answer logic, through the whole query → answer → encode → decode path.
 @Suite struct AnswerTests {

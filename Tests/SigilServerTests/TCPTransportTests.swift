@@ -3,6 +3,8 @@ import NIOCore
 import SigilServer
 import Testing
 
+@testable import SigilServerTestSupport
+
 @Suite struct TCPTransportTests {
     private func withTCPServer(
         _ address: String = "127.0.0.1:0",

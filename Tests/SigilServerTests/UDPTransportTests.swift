@@ -3,6 +3,8 @@ import SigilServer
 import Synchronization
 import Testing
 
+@testable import SigilServerTestSupport
+
 @Suite struct UDPTransportTests {
     private func withUDPServer(
         _ address: String,

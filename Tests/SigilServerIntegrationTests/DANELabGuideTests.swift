@@ -2,6 +2,8 @@ import Foundation
 import SigilTestSupport
 import Testing
 
+@testable import SigilServerTestSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,11 +12,7 @@ import Glibc
 /// pipefail`, against the built `sigil` on a free loopback port and the lab's validating Unbound
 /// on another. A guide command that stops working fails this test; so does a guide whose signed
 /// zone stops validating (delv's "; fully validated", Unbound's AD flag).
-@Suite(
-    .enabled(
-        if: ["kdig", "openssl", "python3", "bash", "delv", "unbound", "unbound-checkconf"].allSatisfy {
-            Subprocess.find($0) != nil
-        }))
+@Suite(.requires(.kdig, .openssl, .python3, .bash, .delv, .unbound, .unboundCheckconf))
 struct DANELabGuideTests {
     static let guide = SigilBinary.packageRoot + "/docs/dane-lab.md"
 

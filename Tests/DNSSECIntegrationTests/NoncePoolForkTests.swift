@@ -2,6 +2,8 @@ import Foundation
 import SigilTestSupport
 import Testing
 
+@testable import DNSSECTestSupport
+
 /// The ECDSA nonce pool (`sigil_ecdsa_refill` in `Sources/COpenSSL/shim.h`) is per thread, and a
 /// forked child inherits the parent's unused pairs; were it to use them, parent and child would sign
 /// with the same k, and two signatures with one k give away the private key. Swift cannot fork
@@ -11,11 +13,11 @@ import Testing
     static let shim = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../Sources/COpenSSL/shim.h").standardized.path
 
-    @Test(.enabled(if: ExternalTool.available("cc"), "needs a C compiler"))
+    @Test(.requires(.cc))
     func forkedChildNeverReusesTheParentsNonces() throws {
         let directory = try TemporaryDirectory()
         try Self.program.write(toFile: directory.file("fork.c"), atomically: true, encoding: .utf8)
-        _ = try ExternalTool.check(
+        _ = try Subprocess.check(
             "cc", ["-O1", "-include", Self.shim, "fork.c", "-o", "fork", "-lcrypto", "-lpthread"],
             in: directory.path)
         let output = try Subprocess.run(directory.file("fork"), [], in: directory.path)
