@@ -81,6 +81,8 @@ let package = Package(
             name: "SigilServerTests",
             dependencies: ["SigilTestSupport", "SigilServerTestSupport", "DNSWire", "DNSZone", "DNSSEC", "SigilServer"]),
 
+        .testTarget(name: "SigilTestSupportTests", dependencies: ["SigilTestSupport"]),
+
         // Integration tests (`make integration`): judged by real peers (kdig, knotd, unbound, BIND
         // and ldns tools, openssl, Postfix, Python scripts), and the built `sigil`.
         .testTarget(

@@ -50,10 +50,10 @@ public struct Peer: Sendable, CustomStringConvertible {
 
     /// True if every peer is available; false if one is missing outside CI; under CI, throws
     /// ``Missing`` naming what is missing and its package.
-    public static func check(_ peers: [Peer]) throws -> Bool {
+    public static func check(_ peers: [Peer], ci: Bool = isCI) throws -> Bool {
         let missing = peers.filter { !$0.isAvailable }
         guard missing.isEmpty else {
-            if isCI { throw Missing(peers: missing) }
+            if ci { throw Missing(peers: missing) }
             return false
         }
         return true
@@ -89,6 +89,7 @@ extension Peer {
     public static let posttlsFinger = Peer("posttls-finger", package: "postfix")
     public static let unshare = Peer("unshare", package: "util-linux")
     public static let mount = Peer("mount", package: "mount")
+    public static let ip = Peer("ip", package: "iproute2")
     public static let python3 = Peer("python3", package: "python3")
     public static let bash = Peer("bash", package: "bash")
     /// dnspython, which the peer scripts in Tests/Peers use.
@@ -104,7 +105,7 @@ extension Peer {
     static let all: [Peer] = [
         kdig, knotd, unbound, unboundCheckconf, delv, dnssecKeygen, dnssecDSFromKey, dnssecSignzone, dnssecVerify,
         ldnsVerifyZone,
-        ldnsDane, openssl, cc, dnsperf, posttlsFinger, unshare, mount, python3, bash, dnspython, pythonCryptography,
+        ldnsDane, openssl, cc, dnsperf, posttlsFinger, unshare, mount, ip, python3, bash, dnspython, pythonCryptography,
         root,
     ]
 
