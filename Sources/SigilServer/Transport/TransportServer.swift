@@ -37,8 +37,9 @@ public final class TransportServer<Factory: DatagramHandlerFactory>: Service {
     /// Binds UDP (resolving port 0), then TCP on the same ports, and starts serving.
     /// Returns the bound addresses. On failure nothing is left running.
     ///
-    /// The port the kernel gives UDP for port 0 may be taken on TCP by another program: then UDP is
-    /// closed and a new port picked, a few times, so port 0 never fails on such a collision.
+    /// The port the kernel gives UDP for port 0 may be held on TCP by another server (even on UDP,
+    /// when both sockets allow address reuse): then UDP is closed and a new port picked, up to 16
+    /// times, so port 0 does not fail on such a collision.
     @discardableResult
     public func start() async throws -> [IPEndpoint] {
         let attempts = self.addresses.contains { $0.port == 0 } ? 16 : 1
