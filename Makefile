@@ -8,7 +8,7 @@ DESTDIR ?=
 BINDIR ?= $(PREFIX)/bin
 INSTALL ?= install
 
-.PHONY: deps build release run install test unit integration lint format bench bench-check bench-micro fuzz fuzz-decoder fuzz-presentation clean bench-load alloc-check
+.PHONY: deps build build-tests release run install test unit integration lint format bench bench-check bench-micro fuzz fuzz-decoder fuzz-presentation clean bench-load alloc-check
 
 deps:
 	@scripts/deps.sh
@@ -35,9 +35,20 @@ install: .build/release/sigil
 	$(INSTALL) -m 755 .build/release/sigil "$(DESTDIR)$(BINDIR)/sigil"
 
 ## Everything CI runs: lint, unit tests, integration tests against real peers.
-test: deps lint
+test: deps lint unit integration
+
+build-tests:
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --no-parallel
+
+## The test targets named *IntegrationTests run real peers (kdig, knotd, unbound, BIND and ldns
+## tools, openssl, Postfix, Python); the others need none installed.
+INTEGRATION := ^[A-Za-z]+IntegrationTests\.
+
+unit: build-tests
+	$(SWIFT) test --skip-build --no-parallel --skip '$(INTEGRATION)'
+
+integration: deps build-tests
+	$(SWIFT) test --skip-build --no-parallel --filter '$(INTEGRATION)'
 
 lint:
 	$(SWIFT_FORMAT) lint --strict --recursive Package.swift Sources Tests

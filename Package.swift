@@ -62,18 +62,57 @@ let package = Package(
             ]
         ),
 
-        // Test-only helpers (running real peers); never linked into the server.
+        // Test-only helpers; never linked into the server. SigilTestSupport finds and runs the real
+        // peers; each <Module>TestSupport holds the fixtures that module's unit and integration
+        // tests share (imported `@testable`).
         .target(name: "SigilTestSupport", path: "Tests/SigilTestSupport"),
+        .target(
+            name: "DNSZoneTestSupport", dependencies: ["DNSWire", "DNSZone", "QueryPipeline"],
+            path: "Tests/DNSZoneTestSupport"),
+        .target(
+            name: "DNSSECTestSupport", dependencies: ["DNSWire", "DNSZone", "DNSSEC", "QueryPipeline"],
+            path: "Tests/DNSSECTestSupport"),
+        .target(
+            name: "DANETestSupport", dependencies: ["SigilTestSupport", "DNSWire"], path: "Tests/DANETestSupport"),
+        .target(
+            name: "SigilServerTestSupport",
+            dependencies: ["SigilTestSupport", "DNSWire", "QueryPipeline", "SigilServer"],
+            path: "Tests/SigilServerTestSupport"),
+
+        // Unit tests (`make unit`): no peer program needed.
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"], resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "DNSZoneTests", dependencies: ["SigilTestSupport", "DNSWire", "DNSZone", "QueryPipeline"],
+            name: "DNSZoneTests", dependencies: ["DNSZoneTestSupport", "DNSWire", "DNSZone", "QueryPipeline"],
             resources: [.copy("Zones")]),
         .testTarget(
-            name: "DNSSECTests", dependencies: ["SigilTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline"]),
-        .testTarget(name: "DANETests", dependencies: ["SigilTestSupport", "DNSWire", "DANE"]),
+            name: "DNSSECTests",
+            dependencies: ["SigilTestSupport", "DNSSECTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline"]),
+        .testTarget(name: "DANETests", dependencies: ["SigilTestSupport", "DANETestSupport", "DNSWire", "DANE"]),
         .testTarget(
             name: "SigilServerTests",
-            dependencies: ["SigilTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline", "SigilServer"]),
+            dependencies: [
+                "SigilTestSupport", "SigilServerTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline",
+                "SigilServer",
+            ]),
+
+        .testTarget(name: "SigilTestSupportTests", dependencies: ["SigilTestSupport"]),
+
+        // Integration tests (`make integration`): judged by real peers (kdig, knotd, unbound, BIND
+        // and ldns tools, openssl, Postfix, Python scripts), and the built `sigil`.
+        .testTarget(
+            name: "DNSZoneIntegrationTests",
+            dependencies: ["SigilTestSupport", "DNSZoneTestSupport", "DNSWire", "DNSZone", "QueryPipeline"]),
+        .testTarget(
+            name: "DNSSECIntegrationTests",
+            dependencies: ["SigilTestSupport", "DNSSECTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline"]),
+        .testTarget(
+            name: "DANEIntegrationTests", dependencies: ["SigilTestSupport", "DANETestSupport", "DNSWire", "DANE"]),
+        .testTarget(
+            name: "SigilServerIntegrationTests",
+            dependencies: [
+                "SigilTestSupport", "SigilServerTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline",
+                "SigilServer",
+            ]),
     ]
 )
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(pkg-config libssl-dev libsodium-dev openssl gcc libc6-dev
   knot knot-dnsutils unbound ldnsutils bind9-dnsutils bind9-utils dnsperf nsd
-  pdns-server pdns-backend-bind python3-pip postfix)
+  pdns-server pdns-backend-bind python3-pip postfix iproute2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -20,4 +20,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   $SUDO rm -f /usr/sbin/policy-rc.d
 fi
-python3 -c 'import dns.message' 2>/dev/null || python3 -m pip install -q dnspython
+# The peer scripts' Python modules: dnspython (Tests/Peers) and cryptography (DNSSEC interop).
+python3 -c 'import dns.message, cryptography' 2>/dev/null || python3 -m pip install -q dnspython cryptography

@@ -4,6 +4,8 @@ import SigilTestSupport
 import Synchronization
 import Testing
 
+@testable import DANETestSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -3,6 +3,8 @@ import DNSWire
 import Foundation
 import Testing
 
+@testable import DNSSECTestSupport
+
 /// Parsing and writing BIND key files, and `KeyStore`'s checks. Compatibility with BIND's own
 /// tools is in `InteropTests`.
 @Suite struct KeyFileTests {

@@ -6,6 +6,8 @@ import QueryPipeline
 import Synchronization
 import Testing
 
+@testable import DNSSECTestSupport
+
 /// The signature cache: hits return the same bytes without signing, a new zone or key set never
 /// reuses a signature, entries are re-signed before they expire, concurrent misses sign once,
 /// and the memory bound holds. In narrow mode, next closer covers stay with the worker.

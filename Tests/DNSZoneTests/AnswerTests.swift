@@ -3,6 +3,7 @@ import QueryPipeline
 import Testing
 
 @testable import DNSZone
+@testable import DNSZoneTestSupport
 
 /// Each case of the answer logic, through the whole query → answer → encode → decode path.
 @Suite struct AnswerTests {

@@ -2,6 +2,7 @@ import DNSWire
 import Testing
 
 @testable import DNSZone
+@testable import DNSZoneTestSupport
 
 /// The pieces `Zone.build` uses for large zones agree with the plain definitions they replace.
 @Suite struct CanonicalSortTests {

@@ -2,6 +2,7 @@ import DNSWire
 import Testing
 
 @testable import DNSZone
+@testable import DNSZoneTestSupport
 
 @Suite struct ZoneBuildTests {
     static let origin = try! DNSName(text: "example.")

@@ -4,10 +4,10 @@
 usage: knot-answers.py WORKDIR
 
 WORKDIR holds `zones.txt` (lines "ORIGIN FILE", FILE relative to WORKDIR) and `queries.txt`
-(lines "NAME TYPE"). The script starts knotd on a free 127.0.0.1 port with a configuration of its
-own in WORKDIR, waits until every zone answers its SOA, sends each query once over UDP without RD
-and EDNS, and prints "NAME TYPE HEX" per query, HEX being Knot's raw response. knotd is always
-stopped on the way out.
+(lines "NAME TYPE"). The script starts knotd on a free 127.0.0.1 port (another one if knotd finds
+it taken) with a configuration of its own in WORKDIR, waits until every zone answers its SOA,
+sends each query once over UDP without RD and EDNS, and prints "NAME TYPE HEX" per query, HEX
+being Knot's raw response. knotd is always stopped on the way out.
 """
 import os
 import socket
@@ -38,12 +38,9 @@ def ask(port, name, rdtype, timeout=1.0):
         return data
 
 
-def main():
-    work = os.path.abspath(sys.argv[1])
-    zones = [line.split() for line in open(os.path.join(work, "zones.txt")) if line.strip()]
-    queries = [line.split() for line in open(os.path.join(work, "queries.txt")) if line.strip()]
-    port = free_port()
-    os.makedirs(os.path.join(work, "db"), exist_ok=True)
+def start_knotd(work, zones, port):
+    """knotd on `port`, serving every zone; None if its bind failed (the port was taken between
+    free_port() and knotd's bind: the caller tries another, like Tests/SigilTestSupport/PeerPort)."""
     conf = os.path.join(work, "knot.conf")
     with open(conf, "w") as out:
         out.write(f"server:\n    listen: 127.0.0.1@{port}\n    rundir: {work}\n"
@@ -54,28 +51,48 @@ def main():
         out.write("zone:\n")
         for origin, path in zones:
             out.write(f"  - domain: {origin}\n    file: {os.path.join(work, path)}\n    zonefile-sync: -1\n")
-    log = open(os.path.join(work, "knotd.log"), "w")
-    knotd = subprocess.Popen(["knotd", "-c", conf], stdout=log, stderr=subprocess.STDOUT)
+    log_path = os.path.join(work, "knotd.log")
+    with open(log_path, "w") as log:
+        knotd = subprocess.Popen(["knotd", "-c", conf], stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 20
+    pending = [origin for origin, _ in zones]
+    while pending:
+        if knotd.poll() is not None:
+            if "address already in use" in open(log_path).read().lower():
+                return None
+            sys.exit("knotd exited; see " + log_path)
+        if time.time() > deadline:
+            knotd.terminate()
+            sys.exit("knotd did not serve every zone; see " + log_path)
+        try:
+            reply = dns.message.from_wire(ask(port, pending[0], "SOA", timeout=0.2))
+            if reply.rcode() == 0 and reply.answer:
+                pending.pop(0)
+                continue
+        except (OSError, dns.exception.DNSException):
+            pass
+        time.sleep(0.1)
+    return knotd
+
+
+def main():
+    work = os.path.abspath(sys.argv[1])
+    zones = [line.split() for line in open(os.path.join(work, "zones.txt")) if line.strip()]
+    queries = [line.split() for line in open(os.path.join(work, "queries.txt")) if line.strip()]
+    os.makedirs(os.path.join(work, "db"), exist_ok=True)
+    for _ in range(5):
+        port = free_port()
+        knotd = start_knotd(work, zones, port)
+        if knotd is not None:
+            break
+    else:
+        sys.exit("knotd lost its port to another program five times")
     try:
-        deadline = time.time() + 20
-        pending = [origin for origin, _ in zones]
-        while pending:
-            if knotd.poll() is not None or time.time() > deadline:
-                sys.exit("knotd did not serve every zone; see " + os.path.join(work, "knotd.log"))
-            try:
-                reply = dns.message.from_wire(ask(port, pending[0], "SOA", timeout=0.2))
-                if reply.rcode() == 0 and reply.answer:
-                    pending.pop(0)
-                    continue
-            except (OSError, dns.exception.DNSException):
-                pass
-            time.sleep(0.1)
         for name, rdtype in queries:
             print(name, rdtype, ask(port, name, rdtype).hex())
     finally:
         knotd.terminate()
         knotd.wait(timeout=10)
-
 
 if __name__ == "__main__":
     main()

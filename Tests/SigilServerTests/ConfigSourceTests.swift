@@ -3,6 +3,8 @@ import Foundation
 import SigilServer
 import Testing
 
+@testable import SigilServerTestSupport
+
 /// Where `sigil serve` takes its configuration from: the file, `./sigil.yaml`, flags, discovery.
 @Suite struct ConfigSourceTests {
     @Test func discoversZonesWhenNoneAreConfigured() throws {

@@ -6,6 +6,8 @@ import QueryPipeline
 import SigilServer
 import Testing
 
+@testable import SigilServerTestSupport
+
 /// The malloc counter from Benchmarks/load/malloc-count.c, present only under that LD_PRELOAD shim.
 private let mallocCount: (@convention(c) () -> UInt)? = {
     guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sigil_malloc_count") else { return nil }

@@ -5,6 +5,8 @@ import QueryPipeline
 import SigilServer
 import Testing
 
+@testable import SigilServerTestSupport
+
 /// The responder with a signed zone: DO decides signed or plain, and truncation never splits an
 /// RRset from its RRSIGs. That the signatures validate is checked live, with Unbound and delv
 /// (`DNSSECValidationTests`).

@@ -4,6 +4,8 @@ import QueryPipeline
 import SigilServer
 import Testing
 
+@testable import SigilServerTestSupport
+
 /// Stages slot into the pipeline without touching answer logic: each hook is seen in its place.
 @Suite struct ResponderStageTests {
     /// Refuses names under `blocked.it.test`, before any answer is looked up.

@@ -4,6 +4,8 @@ import QueryPipeline
 import SigilServer
 import Testing
 
+@testable import SigilServerTestSupport
+
 /// The responder in process, case by case: the wire behaviour the integration tests check with
 /// kdig, here with exact packets and without sockets.
 @Suite struct ResponderTests {

@@ -4,6 +4,8 @@ import QueryPipeline
 import SigilServer
 import Testing
 
+@testable import SigilServerTestSupport
+
 @Suite struct TCPTransportTests {
     private func withTCPServer(
         _ address: String = "127.0.0.1:0",

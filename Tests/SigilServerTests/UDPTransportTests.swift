@@ -4,6 +4,8 @@ import SigilServer
 import Synchronization
 import Testing
 
+@testable import SigilServerTestSupport
+
 @Suite struct UDPTransportTests {
     private func withUDPServer(
         _ address: String,

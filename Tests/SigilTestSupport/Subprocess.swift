@@ -23,7 +23,8 @@ public enum Subprocess {
         public init(_ description: String) { self.description = description }
     }
 
-    /// The absolute path of `name` on `PATH` (or `name` itself if it contains a slash).
+    /// The absolute path of `name` on `PATH`, /usr/sbin or /sbin (or `name` itself if it contains
+    /// a slash). Tests say which programs they need with `.requires(Peer...)`, which uses this.
     public static func find(_ name: String) -> String? {
         if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
@@ -40,7 +41,10 @@ public enum Subprocess {
     public static func run(
         _ name: String, _ arguments: [String], stdin: [UInt8]? = nil, in directory: String? = nil
     ) throws -> Output {
-        guard let executable = find(name) else { throw Failure("\(name) was not found on PATH (needed by this test)") }
+        guard let executable = find(name) else {
+            let source = Peer.named(name).map { " (\($0.source))" } ?? ""
+            throw Failure("\(name)\(source) was not found on PATH (needed by this test)")
+        }
         let scratch = NSTemporaryDirectory() + "sigil-run-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }

@@ -81,7 +81,9 @@ struct ServingService: Service {
                 "zone \(zone.zone.origin.text) serial \(zone.serial), \(zone.recordCount) records, \(zone.dnssecSummary)",
                 metadata: ["file": "\(zone.config.file)"])
         }
-        logger.info("serving on \(bound.map(\.description).joined(separator: " ")) (udp, tcp)")
+        // At notice level so it shows at every usual log level: scripts and tests started with
+        // port 0 read the bound port from this line.
+        logger.notice("listening on \(bound.map(\.description).joined(separator: " ")) (udp, tcp)")
         try? await gracefulShutdown()
         logger.info("shutting down")
         await transport.stop()

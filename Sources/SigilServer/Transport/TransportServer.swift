@@ -1,6 +1,11 @@
 import Logging
+import NIOCore
 import QueryPipeline
 import ServiceLifecycle
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// UDP workers and TCP listeners on the same list of addresses, started and stopped together.
 ///
@@ -9,6 +14,7 @@ import ServiceLifecycle
 public final class TransportServer<Factory: DatagramHandlerFactory>: Service {
     public let udp: UDPServer<Factory>
     public let tcp: TCPServer<Factory>
+    private let addresses: [IPEndpoint]
     private let configuration: TransportConfiguration
     private let logger: Logger
 
@@ -21,6 +27,7 @@ public final class TransportServer<Factory: DatagramHandlerFactory>: Service {
         handlerFactory: Factory,
         logger: Logger = Logger(label: "sigil.transport")
     ) {
+        self.addresses = addresses
         self.configuration = configuration
         self.logger = logger
         self.udp = UDPServer(addresses: addresses, configuration: configuration, handlerFactory: handlerFactory)
@@ -30,24 +37,33 @@ public final class TransportServer<Factory: DatagramHandlerFactory>: Service {
 
     /// Binds UDP (resolving port 0), then TCP on the same ports, and starts serving.
     /// Returns the bound addresses. On failure nothing is left running.
+    ///
+    /// The port the kernel gives UDP for port 0 may be held on TCP by another server (even on UDP,
+    /// when both sockets allow address reuse): then UDP is closed and a new port picked, up to 16
+    /// times, so port 0 does not fail on such a collision.
     @discardableResult
     public func start() async throws -> [IPEndpoint] {
-        let bound = try self.udp.start()
-        do {
-            try await self.tcp.start(addresses: bound)
-        } catch {
-            self.udp.stop()
-            await self.tcp.stop()
-            throw error
+        let attempts = self.addresses.contains { $0.port == 0 } ? 16 : 1
+        for attempt in 1...attempts {
+            let bound = try self.udp.start()
+            do {
+                try await self.tcp.start(addresses: bound)
+            } catch {
+                self.udp.stop()
+                if attempt < attempts, (error as? IOError)?.errnoCode == EADDRINUSE { continue }
+                await self.tcp.stop()
+                throw error
+            }
+            self.logger.info(
+                "transport listening",
+                metadata: [
+                    "addresses": "\(bound.map(\.description).joined(separator: " "))",
+                    "udpWorkers": "\(self.configuration.udpWorkers)", "tcpThreads": "\(self.configuration.tcpThreads)",
+                ]
+            )
+            return bound
         }
-        self.logger.info(
-            "transport listening",
-            metadata: [
-                "addresses": "\(bound.map(\.description).joined(separator: " "))",
-                "udpWorkers": "\(self.configuration.udpWorkers)", "tcpThreads": "\(self.configuration.tcpThreads)",
-            ]
-        )
-        return bound
+        preconditionFailure("unreachable: the last attempt returns or throws")
     }
 
     /// The bound addresses (ports resolved), or empty if not running.

@@ -3,12 +3,14 @@ import Foundation
 import SigilTestSupport
 import Testing
 
+@testable import SigilServerTestSupport
+
 /// The Knot differential suite, against the live server: the zones and queries of
 /// `Tests/Peers/differential` (the WORKDIR format of `Tests/Peers/knot-answers.py`) are answered
 /// by knotd through that script, and by `sigil serve` through kdig over UDP and over TCP. Rcode,
 /// AA, question, answer and authority must agree, with the two allowances of the DNSZone suite
 /// (an RRset given with differing TTLs; Knot's optional NS in a positive answer's authority).
-@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/knotd")))
+@Suite(.requires(.knotd, .kdig, .python3, .dnspython))
 struct LiveKnotDifferentialTests {
     static var fixtures: String { SigilBinary.packageRoot + "/Tests/Peers/differential" }
     static var peerScript: String { SigilBinary.packageRoot + "/Tests/Peers/knot-answers.py" }

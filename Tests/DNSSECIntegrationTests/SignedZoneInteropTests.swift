@@ -2,7 +2,10 @@ import DNSSEC
 import DNSWire
 import DNSZone
 import Foundation
+import SigilTestSupport
 import Testing
+
+@testable import DNSSECTestSupport
 
 /// `sigil sign`'s output, checked by two independent zone verifiers: ldns-verify-zone and BIND's
 /// dnssec-verify, which each check every RRSIG, the NSEC3 chain's completeness and order, and
@@ -12,7 +15,7 @@ import Testing
         (.ecdsaP256SHA256, true), (.ecdsaP256SHA256, false), (.ed25519, true), (.ed25519, false),
     ]
 
-    @Test(.enabled(if: ExternalTool.available("ldns-verify-zone", "dnssec-verify")), arguments: cases)
+    @Test(.requires(.ldnsVerifyZone, .dnssecVerify), arguments: cases)
     func verifiersAcceptSignedZone(algorithm: DNSSECAlgorithm, csk: Bool) throws {
         let signer = try ZoneSigner(
             zone: try SignerFixtures.zone(), keys: try SignerFixtures.keys(algorithm, csk: csk))
@@ -20,16 +23,16 @@ import Testing
         let directory = try TemporaryDirectory()
         let path = directory.file("signed.db")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let ldns = try ExternalTool.check("ldns-verify-zone", [path])
+        let ldns = try Subprocess.check("ldns-verify-zone", [path])
         #expect(ldns.contains("Zone is verified and complete"))
         // A CSK is one SEP key signing everything: `-z` tells dnssec-verify not to expect a separate ZSK.
-        let bind = try ExternalTool.run("dnssec-verify", (csk ? ["-z"] : []) + ["-o", SignerFixtures.origin, path])
+        let bind = try Subprocess.run("dnssec-verify", (csk ? ["-z"] : []) + ["-o", SignerFixtures.origin, path])
         #expect(bind.status == 0, "dnssec-verify: \(bind.stderr)")
         #expect(bind.stderr.contains("Zone fully signed") || bind.stdout.contains("Zone fully signed"))
     }
 
     /// The verifiers must notice a broken signature: otherwise the test above proves nothing.
-    @Test(.enabled(if: ExternalTool.available("ldns-verify-zone", "dnssec-verify")))
+    @Test(.requires(.ldnsVerifyZone, .dnssecVerify))
     func verifiersRejectTamperedZone() throws {
         let signer = try ZoneSigner(
             zone: try SignerFixtures.zone(), keys: try SignerFixtures.keys(.ed25519, csk: true))
@@ -37,8 +40,8 @@ import Testing
         let directory = try TemporaryDirectory()
         let path = directory.file("signed.db")
         try tampered.write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(try ExternalTool.run("ldns-verify-zone", [path]).status != 0)
-        #expect(try ExternalTool.run("dnssec-verify", ["-o", SignerFixtures.origin, path]).status != 0)
+        #expect(try Subprocess.run("ldns-verify-zone", [path]).status != 0)
+        #expect(try Subprocess.run("dnssec-verify", ["-o", SignerFixtures.origin, path]).status != 0)
     }
 
     /// What the signed zone publishes at the apex and how the chain's bitmaps look.

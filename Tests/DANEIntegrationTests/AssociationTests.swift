@@ -3,10 +3,12 @@ import DNSWire
 import SigilTestSupport
 import Testing
 
+@testable import DANETestSupport
+
 /// Every (usage, selector, matching type) for RSA, P-256 and Ed25519 leaves, against what the
 /// `openssl` CLI derives from the same certificates (`x509 -outform DER`; `x509 -pubkey | pkey
 /// -pubin -outform DER`; `dgst -sha256/-sha512`).
-@Suite struct AssociationTests {
+@Suite(.requires(.openssl)) struct AssociationTests {
     static let combinations: [(String, AssociationParameters)] = CertificateFixtures.keyTypes.flatMap { key in
         AssociationParameters.Usage.allCases.flatMap { usage in
             AssociationParameters.Selector.allCases.flatMap { selector in

@@ -2,6 +2,8 @@ import Foundation
 import SigilTestSupport
 import Testing
 
+@testable import DNSSECTestSupport
+
 /// The ECDSA signer in `Sources/CSigilCrypto/ecdsa.c`, driven from C: a test needs to replace
 /// OpenSSL's random generator and to hand the signer keys the Swift API never makes. The test
 /// compiles a small program against the target's sources and runs it.
@@ -14,7 +16,7 @@ import Testing
     /// the generator made to repeat itself, signatures of different data must still use different
     /// nonces (r differs); the same data then gives the same r, which shows the generator was
     /// really fixed. Precomputed nonces, or k from random bytes alone, fail the first check.
-    @Test(.enabled(if: ExternalTool.available("cc"), "needs a C compiler"))
+    @Test(.requires(.cc))
     func repeatedRandomnessStillGivesEachMessageItsOwnNonce() throws {
         let lines = try Self.run("cloned").split(separator: "\n").map { $0.split(separator: " ").last ?? "" }
         try #require(lines.count == 3)
@@ -24,7 +26,7 @@ import Testing
 
     /// A key whose curve has no name (explicit parameters), a key on another curve and keys of
     /// other types are refused with a reason when the signer is made, not signed with or crashed on.
-    @Test(.enabled(if: ExternalTool.available("cc"), "needs a C compiler"))
+    @Test(.requires(.cc))
     func keysNotOnNamedP256AreRefused() throws {
         let output = try Self.run("curves")
         #expect(
@@ -43,7 +45,7 @@ import Testing
         try program.write(toFile: directory.file("harness.c"), atomically: true, encoding: .utf8)
         let cFiles = try FileManager.default.contentsOfDirectory(atPath: sources).filter { $0.hasSuffix(".c") }
             .map { "\(sources)/\($0)" }
-        _ = try ExternalTool.check(
+        _ = try Subprocess.check(
             "cc",
             ["-O1", "-I", "\(sources)/include", "-include", "CSigilCrypto.h", "harness.c"] + cFiles
                 + ["-o", "harness", "-lcrypto", "-lpthread"],

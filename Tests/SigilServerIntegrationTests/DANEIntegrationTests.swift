@@ -6,6 +6,8 @@ import SigilTestSupport
 import Synchronization
 import Testing
 
+@testable import SigilServerTestSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,10 +17,7 @@ import Glibc
 /// matching type, directly and through a validating Unbound that must set AD), following renewals
 /// without a restart and without a failed or unvalidated query, keeping the last good records
 /// when a renewal is broken, and usable by real DANE clients (openssl, Postfix's posttls-finger).
-@Suite(
-    .enabled(
-        if: ["kdig", "openssl", "unbound"].allSatisfy { Subprocess.find($0) != nil }),
-    .serialized)
+@Suite(.requires(.kdig, .openssl, .unbound), .serialized)
 struct DANEIntegrationTests {
     /// The zone, with a hand-written TLSA record at a generated owner (to be replaced) and one
     /// at another owner (to be kept).
@@ -244,7 +243,7 @@ struct DANEIntegrationTests {
 
     /// A real DANE client: `openssl s_client -starttls smtp` with the served 3 1 1 record accepts
     /// the mail server's certificate and rejects another one.
-    @Test(.enabled(if: Subprocess.find("python3") != nil))
+    @Test(.requires(.python3))
     func opensslDANEClientMatchesServedRecord() throws {
         let lab = try startLab()
         let certs = lab.pki.directory
@@ -276,15 +275,15 @@ extension DANEIntegrationTests {
     /// propagation) where a resolv.conf naming an Unbound on port 53 of a random loopback address
     /// is bind-mounted over /etc/resolv.conf: the machine's own resolver is untouched. That needs
     /// root (CI runs as root). Postfix asks for the AD bit itself (no `options trust-ad` needed).
-    static let posttlsFingerUsable =
-        getuid() == 0 && ["posttls-finger", "unshare", "mount", "python3"].allSatisfy { Subprocess.find($0) != nil }
+    /// posttls-finger reads its main.cf from `MAIL_CONFIG`, a directory of the test's own: a
+    /// Postfix installed with "No configuration" has no /etc/postfix/main.cf.
 
     /// posttls-finger at the `dane` level looks up mx1's address and `_PORT._tcp.mx1` TLSA
     /// through the validating resolver, and reports "Verified TLS connection established" for
     /// the server presenting the certificate the served record was made from; a server
     /// presenting another certificate of the same CA fails the DANE check, and so does the right
     /// server when the same records come from a resolver that does not validate (no AD).
-    @Test(.enabled(if: posttlsFingerUsable))
+    @Test(.requires(.root, .posttlsFinger, .unshare, .mount, .python3))
     func posttlsFingerVerifiesServedTLSA() throws {
         let directory = try TemporaryDirectory()
         let certs = directory.path + "/certs"
@@ -338,13 +337,26 @@ extension DANEIntegrationTests {
         let (validating, resolvConf) = try resolver()
         let (nonValidating, plainResolvConf) = try resolver(options: ["module-config: \"iterator\""])
 
+        let mailConfig = directory.path + "/postfix"
+        try FileManager.default.createDirectory(atPath: mailConfig, withIntermediateDirectories: true)
+        try directory.write(
+            "postfix/main.cf",
+            """
+            compatibility_level = 3.6
+            smtp_dns_support_level = dnssec
+            smtp_tls_security_level = dane
+
+            """)
         func finger(_ port: UInt16, resolvConf: String) throws -> String {
             let script =
-                "mount --bind \"$0\" /etc/resolv.conf && exec posttls-finger -c -a ipv4 -t 10 -T 10 -l dane"
-                + " -L summary,certmatch \"$1\""
+                "mount --bind \"$0\" /etc/resolv.conf && export MAIL_CONFIG=\"$2\""
+                + " && exec posttls-finger -c -a ipv4 -t 10 -T 10 -l dane -L summary,certmatch \"$1\""
             let output = try Subprocess.run(
                 "unshare",
-                ["-m", "--propagation", "private", "sh", "-c", script, resolvConf, "[mx1.example.test]:\(port)"])
+                [
+                    "-m", "--propagation", "private", "sh", "-c", script, resolvConf, "[mx1.example.test]:\(port)",
+                    mailConfig,
+                ])
             return output.stdout + output.stderr
         }
         let verified = try finger(genuine.port, resolvConf: resolvConf)

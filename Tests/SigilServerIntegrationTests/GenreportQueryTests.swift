@@ -2,10 +2,12 @@ import Foundation
 import SigilTestSupport
 import Testing
 
+@testable import SigilServerTestSupport
+
 /// The queries of ISC's EDNS compliance tester (`genreport`, DNS-Compliance-Testing), sent by the
 /// `dig` command line its test table gives for each: none may get FORMERR from the decoder's rules
 /// (one question; no answer or authority; in additional only OPT, and TSIG for `dnswkk`).
-@Suite(.enabled(if: Subprocess.find("dig") != nil))
+@Suite(.requires(.dig))
 struct GenreportQueryTests {
     /// genreport's test name, its dig options, and the status Sigil answers with.
     static let cases: [(String, [String], String)] = [

@@ -2,6 +2,8 @@ import Foundation
 import SigilTestSupport
 import Testing
 
+@testable import SigilServerTestSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,11 +12,7 @@ import Glibc
 /// pipefail`, against the built `sigil` on a free loopback port and the lab's validating Unbound
 /// on another. A guide command that stops working fails this test; so does a guide whose signed
 /// zone stops validating (delv's "; fully validated", Unbound's AD flag).
-@Suite(
-    .enabled(
-        if: ["kdig", "openssl", "python3", "bash", "delv", "unbound", "unbound-checkconf"].allSatisfy {
-            Subprocess.find($0) != nil
-        }))
+@Suite(.requires(.kdig, .openssl, .python3, .bash, .delv, .unbound, .unboundCheckconf))
 struct DANELabGuideTests {
     static let guide = SigilBinary.packageRoot + "/docs/dane-lab.md"
 
@@ -44,30 +42,25 @@ struct DANELabGuideTests {
         // stop them as the script exits, or reading its output would wait for them forever.
         let prologue = "set -eu -o pipefail\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n"
         let script = try scratch.write("dane-lab.sh", prologue + blocks.joined(separator: "\n"))
-        // Free on both UDP and TCP a moment ago: Sigil's port and Unbound's.
-        let ports = try Subprocess.check(
-            "python3",
-            [
-                "-c",
-                """
-                import socket
-                held = []
-                for _ in range(2):
-                    s = socket.socket(); s.bind(('127.0.0.1', 0)); held.append(s)
-                    u = socket.socket(type=socket.SOCK_DGRAM); u.bind(('127.0.0.1', s.getsockname()[1])); held.append(u)
-                print(held[0].getsockname()[1], held[2].getsockname()[1])
-                """,
-            ]
-        ).split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        try #require(ports.count == 2)
-        defer { Self.stopLeftovers(in: scratch.path) }
-        let run = try Subprocess.run(
-            "env",
-            [
-                "SIGIL=\(sigil)", "PORT=\(ports[0])", "UNBOUND_PORT=\(ports[1])", "TMPDIR=\(scratch.path)", "bash",
-                script,
-            ],
-            in: SigilBinary.packageRoot)
+        // The guide takes fixed ports (PORT, UNBOUND_PORT) as a reader would: free ones from
+        // PeerPort, and the whole guide again on new ones if its sigil or Unbound found one taken.
+        var attempt = 0
+        let run = try PeerPort.start { port -> Subprocess.Output in
+            attempt += 1
+            let labs = scratch.path + "/attempt-\(attempt)"
+            try FileManager.default.createDirectory(atPath: labs, withIntermediateDirectories: true)
+            defer { Self.stopLeftovers(in: labs) }
+            let run = try Subprocess.run(
+                "env",
+                [
+                    "SIGIL=\(sigil)", "PORT=\(port)", "UNBOUND_PORT=\(try PeerPort.free())", "TMPDIR=\(labs)", "bash",
+                    script,
+                ],
+                in: SigilBinary.packageRoot)
+            let logs = Self.serverLogs(in: labs)
+            if !run.succeeded && PeerPort.bindFailed(logs) { throw PeerPort.InUse(port: port, log: logs) }
+            return run
+        }
         #expect(run.succeeded, "the guide failed (exit \(run.status)):\n\(run.stderr)\n\(run.stdout)")
         #expect(run.stdout.contains("Verification: OK"), "\(run.stdout)")
         // The signed TLSA RRset validates, for delv and for Unbound.
@@ -77,6 +70,16 @@ struct DANELabGuideTests {
         #expect(
             run.stdout.contains("_25._tcp.mx2.example.test.") && run.stdout.contains("RRSIG"),
             "the validated answers are the signed TLSA RRset: \(run.stdout)")
+    }
+
+    /// The logs of the lab's sigil and Unbound.
+    static func serverLogs(in directory: String) -> String {
+        let labs = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return labs.flatMap { lab in
+            ["sigil.log", "unbound.log"].map {
+                String(decoding: Subprocess.readFile("\(directory)/\(lab)/\($0)"), as: UTF8.self)
+            }
+        }.joined(separator: "\n")
     }
 
     /// A failed run leaves the lab's sigil and Unbound running: stop them by the pid files the

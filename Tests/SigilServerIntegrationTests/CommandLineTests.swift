@@ -2,6 +2,8 @@ import Foundation
 import SigilTestSupport
 import Testing
 
+@testable import SigilServerTestSupport
+
 /// The `sigil` commands as people type them: a zone name with or without its final dot.
 @Suite struct CommandLineTests {
     /// `keygen`, `ds` and `sign` give the same result for `example.test` and `example.test.`.
@@ -48,7 +50,7 @@ import Testing
 
     /// The README's delv step, run as written: its trust anchor from `sigil ds example.test` is not
     /// empty, and delv validates the bundled zone served with that key.
-    @Test(.enabled(if: ["delv", "bash", "kdig"].allSatisfy { Subprocess.find($0) != nil }))
+    @Test(.requires(.delv, .bash, .kdig))
     func readmeTrustAnchorValidates() throws {
         let sigil = try SigilBinary.require()
         let work = try TemporaryDirectory()

@@ -1,9 +1,12 @@
 import DANE
 import DNSWire
 import Foundation
+import SigilTestSupport
 import Testing
 
-@Suite struct TLSASpecTests {
+@testable import DANETestSupport
+
+@Suite(.requires(.openssl)) struct TLSASpecTests {
     private let origin = try! DNSName(text: "example.com.")
     private static let eeSPKI = AssociationParameters(
         usage: .daneEE, selector: .subjectPublicKeyInfo, matching: .sha256)

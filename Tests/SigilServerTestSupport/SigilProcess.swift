@@ -32,7 +32,7 @@ enum SigilBinary {
     /// The package root, from this file's path.
     static var packageRoot: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().path
+            .deletingLastPathComponent().path
     }
 
     static func require() throws -> String {
@@ -71,45 +71,39 @@ final class SigilServerProcess {
     private(set) var port: UInt16 = 0
 
     /// Starts `sigil serve ARGUMENTS --listen 127.0.0.1:0` in `directory` and waits until it logs
-    /// the address it serves on (port 0 lets the kernel pick a free port: no race with other
-    /// tests), then until it answers a query. `workingDirectory` is relative to `directory`.
+    /// the address it listens on: port 0 lets the kernel pick a free port (sigil binds TCP on the
+    /// port UDP got, picking again if TCP's is taken), so tests never race for a port.
+    /// `workingDirectory` is relative to `directory`.
     init(
         _ arguments: [String], in directory: TemporaryDirectory, listen: Bool = true, workingDirectory: String? = nil
     ) throws {
         self.directory = directory
         logPath = directory.path + "/sigil-\(UUID().uuidString).log"
-        process = Process()
-        // Port 0 picks a free UDP port; the TCP bind on the same number can still collide with
-        // another test's socket ("Address already in use"): then the whole start is tried again.
-        for attempt in 1...3 {
-            process = try Subprocess.start(
-                try SigilBinary.require(), ["serve"] + arguments + (listen ? ["--listen", "127.0.0.1:0"] : []),
-                log: logPath, in: directory.path + (workingDirectory.map { "/" + $0 } ?? ""))
-            let deadline = Date().addingTimeInterval(20)
-            while Date() < deadline {
-                if let port = servingPort() {
-                    self.port = port
-                    return
-                }
-                guard process.isRunning else { break }
-                usleep(20_000)
+        process = try Subprocess.start(
+            try SigilBinary.require(), ["serve"] + arguments + (listen ? ["--listen", "127.0.0.1:0"] : []),
+            log: logPath, in: directory.path + (workingDirectory.map { "/" + $0 } ?? ""))
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if let port = listeningPort() {
+                self.port = port
+                return
             }
-            let log = self.log
-            stop()
-            if attempt < 3 && log.contains("Address already in use") { continue }
-            throw Subprocess.Failure("sigil serve did not start: \(log)")
+            guard process.isRunning else { break }
+            usleep(20_000)
         }
-        throw Subprocess.Failure("sigil serve did not start")
+        let log = self.log
+        stop()
+        throw Subprocess.Failure("sigil serve did not start: \(log)")
     }
 
     deinit { stop() }
 
     var log: String { String(decoding: Subprocess.readFile(logPath), as: UTF8.self) }
 
-    /// The port of the "serving on 127.0.0.1:PORT" log line.
-    private func servingPort() -> UInt16? {
-        for line in log.split(separator: "\n") where line.contains("serving on 127.0.0.1:") {
-            let tail = line.split(separator: "serving on 127.0.0.1:", maxSplits: 1)[1]
+    /// The port of the "listening on 127.0.0.1:PORT (udp, tcp)" log line.
+    private func listeningPort() -> UInt16? {
+        for line in log.split(separator: "\n") where line.contains("listening on 127.0.0.1:") {
+            let tail = line.split(separator: "listening on 127.0.0.1:", maxSplits: 1)[1]
             return UInt16(tail.prefix { $0.isNumber })
         }
         return nil

@@ -5,6 +5,8 @@ import SigilServer
 import SigilTestSupport
 import Testing
 
+@testable import SigilServerTestSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,7 +14,7 @@ import Glibc
 /// Issue #12's attack against the real server: 64 KiB TCP queries whose 4,124 additional records
 /// are owned by the top of an 8,000-pointer chain (33 million hops each if every owner is
 /// followed). The server's CPU time per crafted query, read from /proc, must stay under `bound`.
-@Suite(.enabled(if: Subprocess.find("kdig") != nil))
+@Suite(.requires(.kdig))
 struct HostileQueryTests {
     /// Milliseconds of server CPU per crafted query: a debug server reads, refuses and answers one
     /// in 0.1 to 0.2 ms; a decoder that follows every owner takes 64 ms in release, 1.2 s in debug.

@@ -4,12 +4,14 @@ import Foundation
 import SigilTestSupport
 import Testing
 
+@testable import DNSZoneTestSupport
+
 /// Differential test against Knot DNS: the same zones served by `knotd` (through
 /// `Tests/Peers/knot-answers.py`) and by the answer logic here must give the same rcode, AA flag,
 /// answer section and authority section for every query. Records are compared as sets; Knot's
 /// NS RRset in the authority of a positive answer would be allowed, though Knot 3 sends none.
 /// The zone text is read by `ZoneFileParser`, the same text `knotd` loads.
-@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/knotd")))
+@Suite(.requires(.knotd, .python3, .dnspython))
 struct KnotDifferentialTests {
     /// The zones and queries, shared with the live-server suite (SigilServerTests): `zones.txt`
     /// lists "ORIGIN FILE", `queries.txt` "NAME TYPE", the work-directory format of the peer script.

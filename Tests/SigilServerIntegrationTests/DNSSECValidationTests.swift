@@ -3,6 +3,8 @@ import Foundation
 import SigilTestSupport
 import Testing
 
+@testable import SigilServerTestSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,10 +17,7 @@ import Glibc
 /// nsec3-narrow), reused for all queries. In `nsec3` mode the keys are a KSK and a ZSK made by
 /// BIND's `dnssec-keygen` (and the DS from `dnssec-dsfromkey` must equal `sigil ds`); in narrow
 /// mode Sigil generates its own combined key at start-up.
-/// The peers this suite runs.
-private let validationTools = ["kdig", "unbound", "delv", "dnssec-keygen", "dnssec-dsfromkey"]
-
-@Suite(.enabled(if: validationTools.allSatisfy { Subprocess.find($0) != nil }))
+@Suite(.requires(.kdig, .unbound, .delv, .dnssecKeygen, .dnssecDSFromKey))
 struct DNSSECValidationTests {
     static let origin = "val.test."
 
@@ -138,7 +137,7 @@ struct DNSSECValidationTests {
     }
 
     /// The same queries to Knot serving the unsigned zone: the rcodes asserted above are Knot's.
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/knotd")))
+    @Test(.requires(.knotd, .python3, .dnspython))
     func rcodesAreKnots() throws {
         let work = try TemporaryDirectory()
         try work.write("val.zone", Self.zone)
@@ -181,23 +180,38 @@ final class UnboundProcess {
     let port: UInt16
     let logPath: String
 
-    /// `address` and `port` are where it listens (by default a free port on 127.0.0.1; a libc
-    /// stub resolver can only use port 53); `options` are more `server:` lines, like
-    /// `cache-max-ttl: 0` for a test that must see every change at once.
+    /// `address` and `port` are where it listens (by default a free port on 127.0.0.1, through
+    /// `PeerPort`: started again on another port if unbound finds it taken; a libc stub resolver
+    /// can only use port 53); `options` are more `server:` lines, like `cache-max-ttl: 0` for a
+    /// test that must see every change at once.
     init(
         trustAnchor: String, zone: String, stubPort: UInt16, in directory: TemporaryDirectory,
         address: String = "127.0.0.1", port: UInt16? = nil, options: [String] = []
     ) throws {
+        func launch(_ port: UInt16) throws -> (Process, UInt16, String) {
+            try Self.launch(
+                trustAnchor: trustAnchor, zone: zone, stubPort: stubPort, in: directory, address: address, port: port,
+                options: options)
+        }
         self.address = address
-        self.port = try port ?? freeUDPPort()
-        let name = "unbound-\(address)-\(self.port)"
-        logPath = directory.path + "/\(name).log"
+        (process, self.port, logPath) = try port.map(launch) ?? PeerPort.start(address: address, launch)
+    }
+
+    /// Writes the configuration, starts unbound and waits until it answers; throws
+    /// `PeerPort.InUse` if its bind failed.
+    private static func launch(
+        trustAnchor: String, zone: String, stubPort: UInt16, in directory: TemporaryDirectory, address: String,
+        port: UInt16, options: [String]
+    ) throws -> (Process, UInt16, String) {
+        let name = "unbound-\(address)-\(port)"
+        let logPath = directory.path + "/\(name).log"
+        // Everything unbound reads is here: no /etc/unbound file, root hints or anchor file.
         let config = try directory.write(
             "\(name).conf",
             """
             server:
               interface: \(address)
-              port: \(self.port)
+              port: \(port)
               do-ip6: no
               num-threads: 1
               so-reuseport: no
@@ -216,23 +230,29 @@ final class UnboundProcess {
             \(options.map { "  \($0)\n" }.joined())stub-zone:
               name: "\(zone)"
               stub-addr: 127.0.0.1@\(stubPort)
+            remote-control:
+              control-enable: no
 
             """)
-        process = try Subprocess.start(Subprocess.find("unbound")!, ["-d", "-c", config], log: logPath)
+        let process = try Subprocess.start(
+            try Subprocess.find("unbound").orThrow("unbound"), ["-d", "-c", config], log: logPath)
         // Ready when it answers (anything: a name outside the stub is refused or fails).
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {
             if process.isRunning,
-                (try? Kdig.ask(".", "SOA", server: address, port: self.port, options: ["+timeout=1", "+norecurse"]))
-                    != nil
+                (try? Kdig.ask(".", "SOA", server: address, port: port, options: ["+timeout=1", "+norecurse"])) != nil
             {
-                return
+                return (process, port, logPath)
             }
             guard process.isRunning else { break }
             usleep(50_000)
         }
-        let log = self.log
-        stop()
+        if process.isRunning {
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+        }
+        let log = String(decoding: Subprocess.readFile(logPath), as: UTF8.self)
+        if PeerPort.bindFailed(log) { throw PeerPort.InUse(port: port, log: log) }
         throw Subprocess.Failure("unbound did not start: \(log)")
     }
 
@@ -245,24 +265,4 @@ final class UnboundProcess {
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
     }
-}
-
-/// A UDP port that was free a moment ago on 127.0.0.1 (the kernel's pick for port 0).
-func freeUDPPort() throws -> UInt16 {
-    let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-    guard fd >= 0 else { throw Subprocess.Failure("socket: \(errno)") }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-    }
-    guard bound == 0 else { throw Subprocess.Failure("bind: \(errno)") }
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    return UInt16(bigEndian: address.sin_port)
 }

@@ -3,6 +3,8 @@ import Foundation
 import SigilTestSupport
 import Testing
 
+@testable import SigilServerTestSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,7 +12,7 @@ import Glibc
 /// `sigil serve` and its keys: generated when missing, loaded when present, a bad key file keeps
 /// the previous version serving, `dnssec: false` serves unsigned. Each test has its own keys
 /// directory (the server runs in a fresh directory, and `keys` is relative to it).
-@Suite(.enabled(if: Subprocess.find("kdig") != nil))
+@Suite(.requires(.kdig))
 struct ServerSigningTests {
     func startServer(_ extra: [String] = []) throws -> (SigilServerProcess, String) {
         try startIntegrationServer(udpWorkers: 1, extra)

@@ -1,6 +1,8 @@
 import Foundation
 import SigilTestSupport
 
+@testable import SigilServerTestSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif

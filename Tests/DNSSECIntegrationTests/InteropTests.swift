@@ -1,7 +1,10 @@
 import DNSSEC
 import DNSWire
 import Foundation
+import SigilTestSupport
 import Testing
+
+@testable import DNSSECTestSupport
 
 /// Checks against independent implementations: keys made by BIND's `dnssec-keygen`, DS records
 /// from `dnssec-dsfromkey`, signatures checked by OpenSSL's CLI and by Python's `cryptography`,
@@ -16,11 +19,11 @@ import Testing
         (.ed25519, "ED25519", true),
     ]
 
-    @Test(.enabled(if: ExternalTool.available("dnssec-keygen"), "needs dnssec-keygen (bind9-utils)"), arguments: cases)
+    @Test(.requires(.dnssecKeygen), arguments: cases)
     func loadsKeysMadeByDnssecKeygen(algorithm: DNSSECAlgorithm, bindName: String, ksk: Bool) throws {
         let directory = try TemporaryDirectory()
         let arguments = ["-q", "-a", bindName] + (ksk ? ["-f", "KSK"] : []) + ["-K", directory.path, Self.zone]
-        let baseName = try ExternalTool.check("dnssec-keygen", arguments).trimmingCharacters(
+        let baseName = try Subprocess.check("dnssec-keygen", arguments).trimmingCharacters(
             in: .whitespacesAndNewlines)
         let name = try #require(KeyFileName(baseName: baseName), "unexpected dnssec-keygen output '\(baseName)'")
 
@@ -38,16 +41,16 @@ import Testing
         #expect(signingKey.publicKey == key.dnskey.publicKey)
     }
 
-    @Test(.enabled(if: ExternalTool.available("dnssec-keygen", "dnssec-dsfromkey")), arguments: cases)
+    @Test(.requires(.dnssecKeygen, .dnssecDSFromKey), arguments: cases)
     func dsMatchesDnssecDsfromkey(algorithm: DNSSECAlgorithm, bindName: String, ksk: Bool) throws {
         let directory = try TemporaryDirectory()
         let arguments = ["-q", "-a", bindName] + (ksk ? ["-f", "KSK"] : []) + ["-K", directory.path, Self.zone]
-        let baseName = try ExternalTool.check("dnssec-keygen", arguments).trimmingCharacters(
+        let baseName = try Subprocess.check("dnssec-keygen", arguments).trimmingCharacters(
             in: .whitespacesAndNewlines)
         let key = try KeyStore(directory: directory.path).load(try #require(KeyFileName(baseName: baseName)))
         for (flag, digestType) in [("-2", DSDigestType.sha256), ("-1", .sha1)] + [("SHA-384", .sha384)] {
             let options = flag.hasPrefix("-") ? [flag] : ["-a", flag]
-            let output = try ExternalTool.check("dnssec-dsfromkey", options + [key.publicKeyPath])
+            let output = try Subprocess.check("dnssec-dsfromkey", options + [key.publicKeyPath])
             #expect(
                 output.trimmingCharacters(in: .whitespacesAndNewlines)
                     == "\(Self.zone) IN DS \(key.ds(digestType: digestType).presentation)")
@@ -56,20 +59,20 @@ import Testing
 
     /// Keys we generate are accepted by BIND and give the DS we compute.
     @Test(
-        .enabled(if: ExternalTool.available("dnssec-dsfromkey")),
+        .requires(.dnssecDSFromKey),
         arguments: [DNSSECAlgorithm.ecdsaP256SHA256, .ed25519])
     func dnssecDsfromkeyAcceptsOurKeys(algorithm: DNSSECAlgorithm) throws {
         let directory = try TemporaryDirectory()
         let key = try KeyStore(directory: directory.path)
             .generate(zone: try DNSName(text: Self.zone), algorithm: algorithm, ksk: true)
-        let output = try ExternalTool.check("dnssec-dsfromkey", ["-2", key.publicKeyPath])
+        let output = try Subprocess.check("dnssec-dsfromkey", ["-2", key.publicKeyPath])
         #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "\(Self.zone) IN DS \(key.ds().presentation)")
     }
 
     /// BIND can sign a zone with keys we wrote (so it parsed our `.private` files), and the result
     /// passes `dnssec-verify`.
     @Test(
-        .enabled(if: ExternalTool.available("dnssec-signzone", "dnssec-verify")),
+        .requires(.dnssecSignzone, .dnssecVerify),
         arguments: [DNSSECAlgorithm.ecdsaP256SHA256, .ed25519])
     func dnssecSignzoneUsesOurKeys(algorithm: DNSSECAlgorithm) throws {
         let directory = try TemporaryDirectory()
@@ -89,21 +92,21 @@ import Testing
         text += "$INCLUDE \(ksk.publicKeyPath)\n$INCLUDE \(zsk.publicKeyPath)\n"
         try text.write(toFile: zoneFile, atomically: true, encoding: .utf8)
         let signed = directory.file("zone.signed")
-        _ = try ExternalTool.check(
+        _ = try Subprocess.check(
             "dnssec-signzone",
             [
                 "-K", directory.path, "-o", Self.zone, "-f", signed, "-k", ksk.name.baseName, zoneFile,
                 zsk.name.baseName,
             ],
             in: directory.path)
-        let output = try ExternalTool.run("dnssec-verify", ["-o", Self.zone, signed])
+        let output = try Subprocess.run("dnssec-verify", ["-o", Self.zone, signed])
         #expect(output.status == 0, "dnssec-verify: \(output.stderr)")
     }
 
     /// Signatures we make verify with Python's `cryptography`; signatures it makes with the same
     /// private key verify with ours.
     @Test(
-        .enabled(if: ExternalTool.pythonCryptography, "needs python3 with the cryptography package"),
+        .requires(.python3, .pythonCryptography),
         arguments: [DNSSECAlgorithm.ecdsaP256SHA256, .ed25519])
     func pythonCryptographyAgrees(algorithm: DNSSECAlgorithm) throws {
         let key = try SigningKey.generate(algorithm)
@@ -111,7 +114,7 @@ import Testing
         for length in [0, 1, 100, 1000] {
             let data = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
             let signature = try key.sign(data)
-            let verified = try ExternalTool.run(
+            let verified = try Subprocess.run(
                 "python3",
                 [
                     "-c", Self.python, "verify", "\(algorithm.rawValue)", Base16.encode(key.publicKey),
@@ -119,7 +122,7 @@ import Testing
                 ])
             #expect(verified.status == 0, "python rejected our signature over \(length) bytes: \(verified.stderr)")
 
-            let theirs = try ExternalTool.check(
+            let theirs = try Subprocess.check(
                 "python3",
                 [
                     "-c", Self.python, "sign", "\(algorithm.rawValue)", privateHex, Base16.encode(key.publicKey),
@@ -134,7 +137,7 @@ import Testing
     /// ECDSA signatures made on several threads at once, sharing one key and its signer's
     /// contexts, verify with Python's `cryptography`, and no two share r (a repeated k gives the
     /// private key away), not even those over the same data: the nonce has fresh randomness in it.
-    @Test(.enabled(if: ExternalTool.pythonCryptography, "needs python3 with the cryptography package"))
+    @Test(.requires(.python3, .pythonCryptography))
     func ecdsaSignaturesFromSeveralThreadsVerifyWithDistinctR() async throws {
         let key = try SigningKey.generate(.ecdsaP256SHA256)
         var lines: [String] = []
@@ -156,7 +159,7 @@ import Testing
         lines += fromThreads
         let directory = try TemporaryDirectory()
         try lines.joined(separator: "\n").write(toFile: directory.file("signatures"), atomically: true, encoding: .utf8)
-        let output = try ExternalTool.run(
+        let output = try Subprocess.run(
             "python3", ["-c", Self.pythonBatch, Base16.encode(key.publicKey), directory.file("signatures")])
         #expect(output.status == 0, "python: \(output.stderr)")
         #expect(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "260 verified, 260 distinct r")
@@ -179,7 +182,7 @@ import Testing
 
     /// Signatures we make verify with the `openssl` command, given a SubjectPublicKeyInfo built
     /// from the DNSKEY public key (and, for ECDSA, the signature re-encoded as DER).
-    @Test(.enabled(if: ExternalTool.available("openssl")), arguments: [DNSSECAlgorithm.ecdsaP256SHA256, .ed25519])
+    @Test(.requires(.openssl), arguments: [DNSSECAlgorithm.ecdsaP256SHA256, .ed25519])
     func opensslCommandVerifies(algorithm: DNSSECAlgorithm) throws {
         let directory = try TemporaryDirectory()
         let key = try SigningKey.generate(algorithm)
@@ -201,7 +204,7 @@ import Testing
             try Data(Self.derSignature(signature)).write(to: URL(fileURLWithPath: directory.file("sig")))
             arguments = ["dgst", "-sha256", "-keyform", "DER", "-verify", "pub.der", "-signature", "sig", "data"]
         }
-        let output = try ExternalTool.run("openssl", arguments, in: directory.path)
+        let output = try Subprocess.run("openssl", arguments, in: directory.path)
         #expect(output.status == 0, "openssl: \(output.stdout) \(output.stderr)")
         #expect(output.stdout.contains("Verified OK") || output.stdout.contains("Signature Verified Successfully"))
     }

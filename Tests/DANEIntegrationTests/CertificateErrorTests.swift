@@ -3,9 +3,11 @@ import Foundation
 import SigilTestSupport
 import Testing
 
+@testable import DANETestSupport
+
 /// Every failure names the file and says why, so the server can log it and keep the previous
 /// records.
-@Suite struct CertificateErrorTests {
+@Suite(.requires(.openssl)) struct CertificateErrorTests {
     private static let daneTA = AssociationParameters(
         usage: .daneTA, selector: .subjectPublicKeyInfo, matching: .sha256)
 

@@ -3,7 +3,10 @@ import DNSWire
 import DNSZone
 import Foundation
 import QueryPipeline
+import SigilTestSupport
 import Testing
+
+@testable import DNSSECTestSupport
 
 /// Online answers, checked by dnspython (Tests/Peers/validate-signed-answers.py): every RRSIG
 /// validated against the DNSKEY RRset, and the NSEC3 proofs recomputed with dnspython's
@@ -39,7 +42,7 @@ import Testing
         (.nsec3Narrow, .ecdsaP256SHA256, true), (.nsec3Narrow, .ed25519, false),
     ]
 
-    @Test(.enabled(if: ExternalTool.available("python3")), arguments: modes)
+    @Test(.requires(.python3, .dnspython), arguments: modes)
     func dnspythonValidatesAnswers(denial: DenialMode, algorithm: DNSSECAlgorithm, csk: Bool) throws {
         let now = Int64(Date().timeIntervalSince1970)
         let signer = try ZoneSigner(
@@ -62,7 +65,7 @@ import Testing
 
     /// The validator must reject a response whose signature does not match: a flipped byte in an
     /// RRSIG, and a NXDOMAIN without its proofs.
-    @Test(.enabled(if: ExternalTool.available("python3")))
+    @Test(.requires(.python3, .dnspython))
     func dnspythonRejectsBrokenAnswers() throws {
         let now = Int64(Date().timeIntervalSince1970)
         let signer = try ZoneSigner(
@@ -81,11 +84,11 @@ import Testing
         #expect(output.stdout.split(separator: "\n").filter { $0.hasPrefix("FAIL ") }.count == 2, "\(output.stdout)")
     }
 
-    func runValidator(signer: ZoneSigner, now: Int64, cases: [[String: String]]) throws -> ExternalTool.Output {
+    func runValidator(signer: ZoneSigner, now: Int64, cases: [[String: String]]) throws -> Subprocess.Output {
         let dnskeys = signer.zone.records.filter { $0.type == .dnskey }.map(\.text)
         let input: [String: Any] = ["origin": SignerFixtures.origin, "now": now, "dnskey": dnskeys, "cases": cases]
         let json = try JSONSerialization.data(withJSONObject: input)
-        return try ExternalTool.run(
-            "python3", [SignerFixtures.peersDirectory + "/validate-signed-answers.py"], stdin: json)
+        return try Subprocess.run(
+            "python3", [SignerFixtures.peersDirectory + "/validate-signed-answers.py"], stdin: Array(json))
     }
 }

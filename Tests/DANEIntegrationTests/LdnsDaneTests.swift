@@ -4,10 +4,12 @@ import Foundation
 import SigilTestSupport
 import Testing
 
+@testable import DANETestSupport
+
 /// `sigil tlsa` against `ldns-dane -n -c FILE create HOST 25 u s m`, which reads the same
 /// certificate file with ldns's own code. (ldns-dane only does PKIX usages 0 and 1 with a CA
 /// store, so those are checked against OpenSSL in `AssociationTests` instead.)
-@Suite struct LdnsDaneTests {
+@Suite(.requires(.openssl, .ldnsDane)) struct LdnsDaneTests {
     static let combinations: [(String, String)] = CertificateFixtures.keyTypes.flatMap { key in
         ["3 0 0", "3 0 1", "3 0 2", "3 1 0", "3 1 1", "3 1 2", "2 0 1", "2 1 1", "2 1 2", "2 0 0"].map { (key, $0) }
     }

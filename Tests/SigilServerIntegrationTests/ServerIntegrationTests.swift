@@ -5,23 +5,7 @@ import SigilServer
 import SigilTestSupport
 import Testing
 
-/// A small zone with a 40-record RRset (for truncation) and a referral with glue.
-func integrationZone(serial: Int, extra: String = "") -> String {
-    var text = """
-        $ORIGIN it.test.
-        $TTL 300
-        @       SOA  ns1 hostmaster \(serial) 7200 3600 1209600 60
-        @       NS   ns1
-        ns1     A    192.0.2.53
-        www     A    192.0.2.80
-        www     TXT  "hello"
-        child   NS   ns.child
-        ns.child A   192.0.2.99
-
-        """
-    for index in 1...40 { text += "big A 198.51.100.\(index)\n" }
-    return text + extra
-}
+@testable import SigilServerTestSupport
 
 /// `sigil serve` for `it.test.` from `integrationZone(serial: 1)` in a fresh directory, with
 /// `udpWorkers` UDP workers and `extra` flags; returns the server and the zone file's path.
@@ -34,7 +18,7 @@ func startIntegrationServer(udpWorkers: Int, _ extra: [String] = []) throws -> (
 }
 
 /// `sigil serve` end to end: the built binary on a loopback port, asked by kdig and raw sockets.
-@Suite(.enabled(if: Subprocess.find("kdig") != nil))
+@Suite(.requires(.kdig))
 struct ServerIntegrationTests {
     /// A server for `it.test.` from a zone file in a fresh directory.
     func startServer(_ extra: [String] = []) throws -> (SigilServerProcess, String) {
@@ -254,7 +238,7 @@ struct ServerIntegrationTests {
         #expect(built.status == 1 && built.stdout.contains("error: x.test. SOA"), "\(built.stdout)")
     }
 
-    @Test(.enabled(if: Subprocess.find("dnsperf") != nil)) func dnsperfSmoke() throws {
+    @Test(.requires(.dnsperf)) func dnsperfSmoke() throws {
         let (server, _) = try startServer()
         let queries = try server.directory.write(
             "queries.txt", "www.it.test A\nbig.it.test A\nnope.it.test AAAA\nit.test SOA\nwww.child.it.test A\n")
@@ -269,21 +253,5 @@ struct ServerIntegrationTests {
         let reply = try Kdig.ask("it.test", "SOA", port: server.port)
         guard case .soa(let soa) = reply?.message.answers.first?.data else { return nil }
         return soa.serial
-    }
-}
-
-/// A query built by hand, for what kdig will not send.
-func rawQuery(id: UInt16, name: String, type: UInt16) -> [UInt8] {
-    var bytes: [UInt8] = [UInt8(id >> 8), UInt8(id & 0xFF), 0x01, 0, 0, 1, 0, 0, 0, 0, 0, 0]
-    for label in name.split(separator: ".") { bytes += [UInt8(label.utf8.count)] + Array(label.utf8) }
-    return bytes + [0, UInt8(type >> 8), UInt8(type & 0xFF), 0, 1]
-}
-
-extension [UInt8] {
-    /// This query with a minimal OPT (payload 1232) appended and ARCOUNT set to 1.
-    func withOPT() -> [UInt8] {
-        var bytes = self
-        bytes[11] = 1
-        return bytes + [0, 0, 41, 0x04, 0xD0, 0, 0, 0, 0, 0, 0]
     }
 }
