@@ -8,8 +8,9 @@
 /// The table's storage is kept across messages and invalidated by a generation count, so
 /// steady-state encoding allocates nothing. (The table is in `WireWriter+Compression.swift`.)
 ///
-/// The writer does not refuse to grow past a size limit: the encoder takes a `Mark` before each
-/// record and rolls back to it when the record did not fit, which is where truncation happens.
+/// The writer does not refuse to grow past a size limit: the response encoder takes a `Mark`
+/// before each additional RRset and rolls back to it when the RRset did not fit, and a response
+/// whose answer and authority do not fit is rolled back to the mark after the question.
 ///
 /// Every write is one `appendRaw`: one capacity and uniqueness check for the bytes it adds. The
 /// record writers (`WireWriter+Record.swift`) put a whole record's fixed part, or a whole

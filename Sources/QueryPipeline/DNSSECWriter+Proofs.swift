@@ -113,12 +113,7 @@ extension DNSSECWriter {
         guard !written.contains(owner) else { return 0 }
         written.append(owner)
         let start = writer.count
-        writer.writeName(wire: chain.owners[position], compress: true)
-        chain.rdata[position].withUnsafeBytes { rdata in
-            writer.writeRecordBody(
-                type: DNSSECWriter.typeNSEC3, class: DNSSECWriter.classIN, ttl: signer.nsec3TTL,
-                rdata: rdata)
-        }
+        signer.writeChainRecord(position, chain, into: &writer)
         guard let entry = signer.signatures(chainEntry: position, now: now) else { return 1 }
         return 1 + writeRRSIGs(entry, ownerAt: start, ttl: signer.nsec3TTL, into: &writer)
     }

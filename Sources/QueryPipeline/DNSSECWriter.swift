@@ -88,20 +88,17 @@ struct DNSSECWriter {
         return entry.count
     }
 
-    /// Expands the name at `offset` of a message this server wrote into `scratch`.
+    /// Expands the name at `offset` of the response being written into `scratch`, with the
+    /// decoder's one name loop (a name this encoder wrote always reads back).
     mutating func copyName(at offset: Int, from message: [UInt8]) {
         scratch.removeAll(keepingCapacity: true)
-        var cursor = offset
-        while true {
-            let length = message[cursor]
-            if length & 0xC0 == 0xC0 {
-                cursor = Int(length & 0x3F) << 8 | Int(message[cursor + 1])
-                continue
+        message.withUnsafeBytes { bytes in
+            var reader = WireReader(bytes, offset: offset)
+            do throws(WireError) {
+                try reader.readName(into: &scratch, lowercase: false)
+            } catch {
+                preconditionFailure("the response's own name at \(offset) does not read back: \(error)")
             }
-            scratch.append(length)
-            if length == 0 { return }
-            scratch.append(contentsOf: message[(cursor + 1)...(cursor + Int(length))])
-            cursor += 1 + Int(length)
         }
     }
 }

@@ -5,18 +5,19 @@ import DNSZone
 /// authoritative node and per empty non-terminal, sorted by hash, each pointing at the next.
 ///
 /// Flat arrays indexed by chain position; `match` and `cover` are binary searches, so finding a
-/// proof allocates nothing.
+/// proof allocates nothing. A record's owner name and RDATA are not stored: both follow from its
+/// hash, the next hash and its node's type bitmap, and are written straight into an answer (or
+/// laid out on the stack to be signed) as narrow-mode records are.
 package struct NSEC3Chain: Sendable {
     /// Sorted owner hashes.
     package let hashes: [NSEC3Hash]
     /// The zone node each record stands for.
     let nodes: [Int32]
-    /// Owner names (`base32hex(hash).origin`), uncompressed wire.
-    package let owners: [[UInt8]]
-    /// NSEC3 RDATA in wire form.
-    package let rdata: [[UInt8]]
     /// Per zone node: its record's chain position, or -1 if it has none (below a delegation).
     package let entryOfNode: [Int32]
+
+    /// The next hashed owner of record `position` (the last record's is the first's).
+    func next(_ position: Int) -> NSEC3Hash { hashes[position + 1 == hashes.count ? 0 : position + 1] }
 
     /// The record whose owner hash is `hash`.
     func match(_ hash: NSEC3Hash) -> Int? {
@@ -44,7 +45,7 @@ package struct NSEC3Chain: Sendable {
 
     /// Builds the chain over `zone`'s nodes that have `bitmaps[node] != nil`.
     static func build(
-        zone: Zone, bitmaps: [TypeBitmap?], hashes nodeHashes: [NSEC3Hash], iterations: UInt16, salt: [UInt8]
+        zone: Zone, bitmaps: [TypeBitmap?], hashes nodeHashes: [NSEC3Hash]
     ) throws(SignerError) -> NSEC3Chain {
         var entries: [(hash: NSEC3Hash, node: Int)] = []
         for node in zone.nodes.indices where bitmaps[node] != nil { entries.append((nodeHashes[node], node)) }
@@ -55,17 +56,8 @@ package struct NSEC3Chain: Sendable {
                     + "\(zone.nodes[entries[index].node].name.text); choose another salt")
         }
         var entryOfNode = [Int32](repeating: -1, count: zone.nodes.count)
-        var owners: [[UInt8]] = []
-        var rdata: [[UInt8]] = []
-        for (position, entry) in entries.enumerated() {
-            entryOfNode[entry.node] = Int32(position)
-            owners.append(ownerWire(entry.hash, origin: zone.origin))
-            let next = entries[(position + 1) % entries.count].hash
-            rdata.append(Self.rdata(next: next, bitmap: bitmaps[entry.node]!, iterations: iterations, salt: salt))
-        }
-        return NSEC3Chain(
-            hashes: entries.map(\.hash), nodes: entries.map { Int32($0.node) }, owners: owners, rdata: rdata,
-            entryOfNode: entryOfNode)
+        for (position, entry) in entries.enumerated() { entryOfNode[entry.node] = Int32(position) }
+        return NSEC3Chain(hashes: entries.map(\.hash), nodes: entries.map { Int32($0.node) }, entryOfNode: entryOfNode)
     }
 
     static func ownerWire(_ hash: NSEC3Hash, origin: DNSName) -> [UInt8] {

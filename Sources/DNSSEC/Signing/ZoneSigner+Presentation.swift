@@ -23,10 +23,11 @@ extension ZoneSigner {
         for position in chain.hashes.indices {
             let owner: DNSName
             let data: RData
+            let record = chainRecord(position, chain)
             do {
-                owner = try DNSName(wire: chain.owners[position])
-                data = try withWireReader(chain.rdata[position]) { (reader) throws(WireError) in
-                    try RData(type: .nsec3, decoding: &reader, length: chain.rdata[position].count)
+                owner = try DNSName(wire: record.owner)
+                data = try withWireReader(record.rdata) { (reader) throws(WireError) in
+                    try RData(type: .nsec3, decoding: &reader, length: record.rdata.count)
                 }
             } catch {
                 throw SignerError("internal: NSEC3 record \(position) does not decode: \(error)")

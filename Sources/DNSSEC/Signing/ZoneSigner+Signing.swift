@@ -57,18 +57,8 @@ extension ZoneSigner {
     }
 
     func makeEntry(chainEntry position: Int, _ chain: NSEC3Chain, now: Int64) -> SignatureEntry? {
-        let rdata = chain.rdata[position]
-        let owner = chain.owners[position]
-        return withUnsafeTemporaryAllocation(byteCount: 2 + rdata.count, alignment: 8) { buffer in
-            var cursor = ByteCursor(buffer)
-            cursor.write(UInt16(rdata.count))
-            cursor.write(rdata)
-            return owner.withUnsafeBytes { owner in
-                makeEntry(
-                    owner: owner, type: .nsec3, ttl: nsec3TTL, rdatas: UnsafeRawBufferPointer(buffer), count: 1,
-                    keys: zoneSigningKeys, now: now)
-            }
-        }
+        makeNSEC3Entry(
+            owner: chain.hashes[position], next: chain.next(position), bitmap: chainBitmap(position, chain), now: now)
     }
 
     /// The type bitmap of a narrow-mode record: the node's for a match, empty for a cover.
@@ -76,25 +66,33 @@ extension ZoneSigner {
         key.node >= 0 ? bitmaps[Int(key.node)]?.wire ?? [] : []
     }
 
-    /// Signs a narrow-mode record, laid out on the stack straight from its key: owner = the
-    /// hash's base32hex label under the origin; next = owner + 1 for a match (bitmap the node's),
-    /// owner + 2 for a cover (owner = hash − 1, empty bitmap). This is the cold path of a
-    /// `nsec3-narrow` NXDOMAIN (one per query for a new name), so nothing here allocates but the
-    /// entry itself.
+    /// Signs a narrow-mode record (see `NarrowKey`): owner = the key's hash; next = owner + 1 for
+    /// a match (bitmap the node's), owner + 2 for a cover (owner = hash − 1, empty bitmap). This
+    /// is the cold path of a `nsec3-narrow` NXDOMAIN (one per query for a new name).
     func makeEntry(narrow key: NarrowKey, now: Int64) -> SignatureEntry? {
-        let bitmap = narrowBitmap(key)
+        makeNSEC3Entry(owner: key.owner, next: key.next, bitmap: narrowBitmap(key), now: now)
+    }
+
+    /// The type bitmap of chain record `position`: its node's.
+    func chainBitmap(_ position: Int, _ chain: NSEC3Chain) -> [UInt8] {
+        bitmaps[Int(chain.nodes[position])]?.wire ?? []
+    }
+
+    /// Signs the NSEC3 record with these owner hash, next hash and bitmap, laid out on the stack
+    /// (owner = the hash's base32hex label under the origin): nothing here allocates but the entry.
+    func makeNSEC3Entry(owner: NSEC3Hash, next: NSEC3Hash, bitmap: [UInt8], now: Int64) -> SignatureEntry? {
         let salt = configuration.nsec3Salt
         let ownerLength = 1 + 32 + signerName.count
         let rdataLength = NSEC3Chain.rdataLength(bitmap: bitmap, salt: salt)
         return withUnsafeTemporaryAllocation(byteCount: ownerLength + 2 + rdataLength, alignment: 8) { buffer in
             var cursor = ByteCursor(buffer)
             cursor.write(UInt8(32))
-            cursor.fill(32) { key.owner.writeBase32Hex(to: $0) }
+            cursor.fill(32) { owner.writeBase32Hex(to: $0) }
             cursor.write(signerName)
             cursor.write(UInt16(rdataLength))
             cursor.fill(rdataLength) {
                 NSEC3Chain.writeRDATA(
-                    next: key.next, bitmap: bitmap, iterations: configuration.nsec3Iterations, salt: salt, to: $0)
+                    next: next, bitmap: bitmap, iterations: configuration.nsec3Iterations, salt: salt, to: $0)
             }
             let layout = UnsafeRawBufferPointer(buffer)
             return makeEntry(
@@ -227,24 +225,44 @@ extension ZoneSigner {
 }
 
 extension ZoneSigner {
-    /// Writes the narrow-mode NSEC3 record `key` (see `NarrowKey` and `NSEC3Chain.writeRDATA`)
-    /// straight from its hash, compressing the origin: no allocation. One call from the response
-    /// encoder, with the hash's base32 and the RDATA writers inlined here.
+    /// Writes the narrow-mode NSEC3 record `key` (see `NarrowKey`) into an answer.
     package func writeNarrowRecord(_ key: NarrowKey, into writer: inout WireWriter) {
+        writeNSEC3Record(owner: key.owner, next: key.next, bitmap: narrowBitmap(key), into: &writer)
+    }
+
+    /// Writes NSEC3 chain record `position` into an answer.
+    package func writeChainRecord(_ position: Int, _ chain: NSEC3Chain, into writer: inout WireWriter) {
+        writeNSEC3Record(
+            owner: chain.hashes[position], next: chain.next(position), bitmap: chainBitmap(position, chain),
+            into: &writer)
+    }
+
+    /// Writes an NSEC3 record straight from its hashes, compressing the origin: no allocation.
+    /// One call from the response encoder, with the base32 and RDATA writers inlined here.
+    func writeNSEC3Record(owner: NSEC3Hash, next: NSEC3Hash, bitmap: [UInt8], into writer: inout WireWriter) {
         writer.writeUInt8(32)
-        key.owner.appendBase32Hex(to: &writer.bytes)
+        owner.appendBase32Hex(to: &writer.bytes)
         writer.writeName(zone.origin, compress: true)
         writer.writeUInt16(RRType.nsec3.rawValue)
         writer.writeUInt16(RRClass.in.rawValue)
         writer.writeUInt32(nsec3TTL)
-        let bitmap = narrowBitmap(key)
         let salt = configuration.nsec3Salt
         let rdataLength = NSEC3Chain.rdataLength(bitmap: bitmap, salt: salt)
         writer.writeUInt16(UInt16(rdataLength))
         writer.writeRaw(count: rdataLength) {
             NSEC3Chain.writeRDATA(
-                next: key.next, bitmap: bitmap, iterations: configuration.nsec3Iterations, salt: salt,
+                next: next, bitmap: bitmap, iterations: configuration.nsec3Iterations, salt: salt,
                 to: UnsafeMutableRawBufferPointer(start: $0, count: rdataLength))
         }
+    }
+
+    /// Chain record `position`'s owner name and RDATA as values: for the signed zone's text.
+    func chainRecord(_ position: Int, _ chain: NSEC3Chain) -> (owner: [UInt8], rdata: [UInt8]) {
+        let owner = NSEC3Chain.ownerWire(chain.hashes[position], origin: zone.origin)
+        guard let bitmap = bitmaps[Int(chain.nodes[position])] else { return (owner, []) }
+        let rdata = NSEC3Chain.rdata(
+            next: chain.next(position), bitmap: bitmap, iterations: configuration.nsec3Iterations,
+            salt: configuration.nsec3Salt)
+        return (owner, rdata)
     }
 }

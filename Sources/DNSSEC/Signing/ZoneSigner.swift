@@ -135,9 +135,7 @@ public final class ZoneSigner: Sendable {
         self.nodeHashes = hashes
         self.nodeLabels = labels
         if configuration.denial == .nsec3 {
-            chain = try NSEC3Chain.build(
-                zone: zone, bitmaps: bitmaps, hashes: hashes, iterations: configuration.nsec3Iterations,
-                salt: configuration.nsec3Salt)
+            chain = try NSEC3Chain.build(zone: zone, bitmaps: bitmaps, hashes: hashes)
         } else {
             chain = nil
         }
