@@ -239,6 +239,7 @@ extension ZoneSigner {
 
     /// Writes an NSEC3 record straight from its hashes, compressing the origin: no allocation.
     /// One call from the response encoder, with the base32 and RDATA writers inlined here.
+    @inline(__always)
     func writeNSEC3Record(owner: NSEC3Hash, next: NSEC3Hash, bitmap: [UInt8], into writer: inout WireWriter) {
         writer.writeUInt8(32)
         owner.appendBase32Hex(to: &writer.bytes)
