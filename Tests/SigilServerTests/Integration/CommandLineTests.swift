@@ -33,6 +33,10 @@ import Testing
         #expect(signedShort.contains("example.test. 3600 IN DNSKEY 257 3 15 "), "\(signedShort)")
         #expect(Self.withoutTimes(signedShort) == Self.withoutTimes(signedFull))
 
+        // No keys: an error, not an empty answer a script would take for a trust anchor.
+        let none = try Subprocess.run(sigil, ["ds", "other.test", "--dir", "short"], in: work.path)
+        #expect(none.status == 1 && none.stdout.isEmpty && none.stderr.contains("no keys for other.test."), "\(none)")
+
         // A name that is not one is still refused, whatever the form.
         let bad = try Subprocess.run(sigil, ["ds", "example..test", "--dir", "short"], in: work.path)
         #expect(bad.status != 0 && bad.stderr.contains("empty label"), "\(bad.stderr)")
