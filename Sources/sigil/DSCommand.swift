@@ -14,6 +14,8 @@ struct DSCommand: ParsableCommand {
     func run() throws {
         let name = try DNSName(typed: origin)
         let keys = try KeyStore(directory: dir).keys(for: name)
+        // Printing nothing would leave a script (the README's delv step) an empty trust anchor.
+        guard !keys.isEmpty else { throw CommandFailure("no keys for \(name.text) in \(dir); run sigil keygen") }
         let sep = keys.contains(where: \.isKeySigningKey) ? keys.filter(\.isKeySigningKey) : keys
         for key in sep { print("\(name.text) IN DS \(key.ds(digestType: .sha256).presentation)") }
     }

@@ -10,13 +10,14 @@ extension ZoneFileResult {
     /// count once, as `Zone.build` collapses them.
     public mutating func check() {
         guard !records.isEmpty || isValid else { return }  // an unreadable file: nothing to check
+        var errorCount = errors.count
+        guard errorCount < ZoneFileParser.maxErrors else { return }  // the parser gave up already
         var checker = ZoneChecker(origin: origin, records: records, notes: notes)
         checker.run()
         // File order (the order of the records at fault), as a reader goes through the file.
         let found = checker.found.enumerated().sorted {
             ($0.element.record, $0.offset) < ($1.element.record, $1.offset)
         }
-        var errorCount = errors.count
         for (_, problem) in found {
             if problem.severity == .error {
                 guard errorCount < ZoneFileParser.maxErrors else {
