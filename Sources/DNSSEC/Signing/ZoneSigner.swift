@@ -107,11 +107,22 @@ public final class ZoneSigner: Sendable {
         var bitmaps: [TypeBitmap?] = []
         var hashes: [NSEC3Hash] = []
         var labels: [UInt8] = []
+        bitmaps.reserveCapacity(zone.nodes.count)
+        hashes.reserveCapacity(zone.nodes.count)
+        labels.reserveCapacity(zone.nodes.count)
+        // Per node, a hash and a bitmap: kept free of per-node temporaries, as it runs for every
+        // name of the zone at start-up.
         let hasher = NSEC3Hasher(iterations: configuration.nsec3Iterations, salt: configuration.nsec3Salt)
+        var types: [UInt16] = []
         for (index, node) in zone.nodes.enumerated() {
-            hashes.append(NSEC3Hash(hasher.hash(node.name)))
+            let hash = node.name.wire.withUnsafeBytes { name in
+                configuration.nsec3Salt.withUnsafeBytes { salt in
+                    hasher.hashValue(of: name, iterations: configuration.nsec3Iterations, salt: salt)
+                }
+            }
+            hashes.append(hash)
             labels.append(UInt8(node.name.labelCount))
-            var types: [UInt16] = []
+            types.removeAll(keepingCapacity: true)
             var anySigned = false
             for set in node.rrsets {
                 nodeOfRRset[set] = Int32(index)
