@@ -17,15 +17,40 @@ public struct ZoneFileParser {
     /// long chains of distinct files).
     public static let maxIncludeDepth = 16
 
+    /// What one zone load may read in all, its `$INCLUDE`s counted: a file that includes the same
+    /// child many times (itself including another many times) would otherwise cost exponentially
+    /// more than its size.
+    public struct Limits: Sendable {
+        /// `$INCLUDE` directives followed.
+        public var includes: Int
+        /// Bytes read, the top file's and every included file's.
+        public var bytes: Int
+
+        public init(includes: Int = 1000, bytes: Int = 1 << 30) {
+            self.includes = includes
+            self.bytes = bytes
+        }
+
+        public static let `default` = Limits()
+
+        static func describe(bytes: Int) -> String {
+            bytes >= 1 << 20 ? "\(bytes >> 20) MiB" : "\(bytes) bytes"
+        }
+    }
+
     /// Reads the zone file at `path`.
     ///
     /// - Parameters:
     ///   - origin: The zone's name, the initial `$ORIGIN`. Without it, relative names are errors until
     ///     the file sets `$ORIGIN`.
     ///   - defaultTTL: The TTL of records that have none, until the file sets `$TTL`.
-    public static func parse(file path: String, origin: DNSName?, defaultTTL: UInt32? = nil) -> ZoneFileResult {
+    ///   - limits: What the load may read in all (`$INCLUDE`s and bytes).
+    public static func parse(
+        file path: String, origin: DNSName?, defaultTTL: UInt32? = nil, limits: Limits = .default
+    ) -> ZoneFileResult {
         var loader = ZoneLoader(origin: origin)
-        switch ZoneFileReader.contents(of: path) {
+        loader.limits = limits
+        switch ZoneFileReader.contents(of: path, maxBytes: limits.bytes) {
         case .success(let bytes):
             loader.load(
                 bytes, file: path, identity: ZoneFileReader.identity(of: path),

@@ -7,14 +7,22 @@ import Darwin
 /// Reads zone files whole, with the C library: the parser wants the bytes, not lines or
 /// `String`s, and reading is done once per load, so there is nothing to gain from streaming.
 enum ZoneFileReader {
-    /// The file's bytes, or the reason it could not be read (`strerror` text).
-    static func contents(of path: String) -> Result<[UInt8], ReadError> {
-        let descriptor = open(path, O_RDONLY)
+    /// The file's bytes, or the reason it could not be read (`strerror` text). A file larger than
+    /// `maxBytes` is refused before it is read.
+    ///
+    /// Opened non-blocking: opening a FIFO for reading otherwise waits for a writer, which would
+    /// hang a load or a reload. Only a regular file is read (O_NONBLOCK changes nothing for one).
+    static func contents(of path: String, maxBytes: Int = .max) -> Result<[UInt8], ReadError> {
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else { return .failure(ReadError(errno)) }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { return .failure(ReadError(errno)) }
         guard (status.st_mode & S_IFMT) == S_IFREG else { return .failure(ReadError(message: "not a regular file")) }
+        guard Int(status.st_size) <= maxBytes else {
+            return .failure(
+                ReadError(message: "the zone's files would exceed \(ZoneFileParser.Limits.describe(bytes: maxBytes))"))
+        }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         bytes.reserveCapacity(Int(status.st_size) + 1)

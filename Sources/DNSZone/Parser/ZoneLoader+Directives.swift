@@ -81,7 +81,14 @@ extension ZoneLoader {
             report(.error, "$INCLUDE loop: \(resolved) is already being read", file: file, at: pathPosition)
             return
         }
-        switch ZoneFileReader.contents(of: resolved) {
+        guard includesFollowed < limits.includes else {
+            report(
+                .error, "more than \(limits.includes) $INCLUDEs in one zone; \(resolved) not read", file: file,
+                at: pathPosition)
+            return
+        }
+        includesFollowed += 1
+        switch ZoneFileReader.contents(of: resolved, maxBytes: limits.bytes - bytesRead) {
         case .success(let bytes):
             load(bytes, file: resolved, identity: identity, scope: included)
         case .failure(let error):

@@ -48,6 +48,10 @@ struct ZoneLoader {
     var firstOrigin: DNSName?
     /// Canonical paths of the files being read, outermost first, to catch include loops.
     var includeStack: [String] = []
+    /// The bounds on what this load reads, and what it has read so far.
+    var limits = ZoneFileParser.Limits.default
+    var includesFollowed = 0
+    var bytesRead = 0
     /// Whether the RFC 1035 "last TTL" rule has been used (warned about once).
     var warnedLastTTL = false
     /// The RDATA fields of the record being parsed; reused so that each record does not allocate.
@@ -68,6 +72,7 @@ struct ZoneLoader {
 
     /// Reads one file's bytes. `identity` is its canonical path, for include-loop detection.
     mutating func load(_ bytes: [UInt8], file: String, identity: String, scope initial: Scope) {
+        bytesRead += bytes.count
         includeStack.append(identity)
         let outerFile = currentFile
         currentFile = Int32(files.firstIndex(of: file) ?? files.count)
