@@ -69,7 +69,6 @@ public struct Responder<Stages: QueryStage> {
         } catch {
             malformed = true
         }
-        answer.reset()
         if opcode != .query {
             writeError(.notImp, packet: packet, context: context)
         } else if malformed {
@@ -126,10 +125,13 @@ public struct Responder<Stages: QueryStage> {
 
     /// A response without answer data: header, the question if it decoded, OPT if the query had
     /// a readable one. BADVERS goes in OPT's extended rcode.
+    /// The answer is emptied, so the stages' `finish` sees none; an answered query's is reset by
+    /// the answer logic itself.
     mutating func writeError(_ rcode: RCode, packet: UnsafeRawBufferPointer, context: QueryContext) {
+        answer.reset()
         writer.reset()
         let queryFlags = UInt16(packet[2]) << 8 | UInt16(packet[3])
-        let flags = Header.qrBit | queryFlags & (0x7800 | Header.rdBit | Header.cdBit) | rcode.rawValue & 0xF
+        let flags = Header.qrBit | queryFlags & ResponseEncoder.echoedFlags | rcode.rawValue & 0xF
         let hasQuestion = query.questionEnd > Header.size
         writer.writeBytes(UnsafeRawBufferPointer(rebasing: packet[0..<2]))
         writer.writeUInt16(flags)
