@@ -4,15 +4,7 @@ import Foundation
 import SigilTestSupport
 import Testing
 
-/// A good zone's first five lines; what a test adds starts on line 6.
-private let head = """
-    $ORIGIN example.test.
-    $TTL 3600
-    @ SOA ns1 host 1 7200 3600 1209600 300
-    @ NS ns1
-    ns1 A 192.0.2.1
-
-    """
+@testable import DNSZoneTestSupport
 
 /// The same bad files through named-checkzone and nsd-checkzone: Sigil rejects each, and so does
 /// at least one of them (which ones, as measured, is part of the test: where the two disagree,
@@ -39,7 +31,7 @@ struct ZoneCheckPeerTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let file = directory + "/\(name).zone"
-        try (head + body).write(toFile: file, atomically: true, encoding: .utf8)
+        try (zoneCheckHead + body).write(toFile: file, atomically: true, encoding: .utf8)
 
         var sigil = ZoneFileParser.parse(file: file, origin: try DNSName(text: "example.test."))
         sigil.check()
@@ -56,7 +48,7 @@ struct ZoneCheckPeerTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         for body in ["", "sub NS ns.sub\n"] {
             let file = directory + "/ok.zone"
-            try (head + body).write(toFile: file, atomically: true, encoding: .utf8)
+            try (zoneCheckHead + body).write(toFile: file, atomically: true, encoding: .utf8)
             var sigil = ZoneFileParser.parse(file: file, origin: try DNSName(text: "example.test."))
             sigil.check()
             #expect(sigil.isValid, "\(sigil)")

@@ -55,3 +55,13 @@ extension Message {
     var authorityTexts: Set<String> { Set(authority.map(\.text)) }
     var additionalTexts: Set<String> { Set(additional.map(\.text)) }
 }
+
+/// A good zone's first five lines, for the zone-check tests; what a test adds starts on line 6.
+let zoneCheckHead = """
+    $ORIGIN example.test.
+    $TTL 3600
+    @ SOA ns1 host 1 7200 3600 1209600 300
+    @ NS ns1
+    ns1 A 192.0.2.1
+
+    """
