@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(pkg-config libssl-dev libsodium-dev openssl gcc libc6-dev
   knot knot-dnsutils unbound ldnsutils bind9-dnsutils bind9-utils dnsperf nsd
-  pdns-server pdns-backend-bind python3-pip postfix iproute2)
+  pdns-server pdns-backend-bind python3-pip postfix iproute2 bind9 systemd zlib1g-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
