@@ -1,7 +1,8 @@
+import DNSWire
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import DNSWire
 
 /// TSIG (RFC 8945): verifying a signed request, and signing messages — single responses, every
 /// message of a multi-message transfer (each MAC chained to the one before), and our own requests

@@ -1,8 +1,8 @@
 import DNSSEC
-import Dispatch
-import Foundation
 import DNSWire
 import DNSZone
+import Dispatch
+import Foundation
 
 /// The messages of one AXFR response (RFC 5936) of a signed or unsigned zone, made one at a time
 /// as the transport asks for them.
@@ -266,7 +266,9 @@ public struct AXFRStream {
         if unit.chainRecord != nil {
             let rdata = signatures.records
             let at = unit.signatureItems[position - dataCount].lowerBound + 2 + 4
-            ttl = UInt32(rdata[at]) << 24 | UInt32(rdata[at + 1]) << 16 | UInt32(rdata[at + 2]) << 8 | UInt32(rdata[at + 3])
+            ttl =
+                UInt32(rdata[at]) << 24 | UInt32(rdata[at + 1]) << 16 | UInt32(rdata[at + 2]) << 8
+                | UInt32(rdata[at + 3])
         } else {
             ttl = unit.ttl
         }

@@ -1,9 +1,9 @@
 import DNSWire
 import Foundation
 import SigilTestSupport
+import Testing
 
 @testable import SigilServerTestSupport
-import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -53,8 +53,10 @@ struct SecondaryFleetTests {
             try work.write("closed.test.zone", SecondaryFleetTests.zone(serial: 1))
             try work.write("sigil.yaml", Self.config(notify: []))
             sigil = try SigilServerProcess(["--config", work.path + "/sigil.yaml", "--udp-workers", "1"], in: work)
-            ds = try Subprocess.check(try SigilBinary.require(), ["ds", SecondaryFleetTests.origin, "--dir", work.path + "/keys"])
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+            ds = try Subprocess.check(
+                try SigilBinary.require(), ["ds", SecondaryFleetTests.origin, "--dir", work.path + "/keys"]
+            )
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         }
 
         static func config(notify ports: [UInt16]) -> String {
@@ -85,7 +87,8 @@ struct SecondaryFleetTests {
         for kind in SecondaryProcess.Kind.allCases {
             secondaries.append(
                 try SecondaryProcess(
-                    kind, zone: Self.origin, primaryPort: primary.sigil.port, keyName: "xfr-key", secret: primary.secret,
+                    kind, zone: Self.origin, primaryPort: primary.sigil.port, keyName: "xfr-key",
+                    secret: primary.secret,
                     in: work))
         }
         for secondary in secondaries {
@@ -122,7 +125,8 @@ struct SecondaryFleetTests {
             let elapsed = Date().timeIntervalSince(hangup)
             #expect(took != nil && elapsed <= 2.0, "\(secondary.kind) serial 2 after \(elapsed) s:\n\(secondary.log)")
             let reply = try Kdig.ask("new.fleet.test.", "A", port: secondary.port, options: ["+norecurse"])
-            #expect(reply?.message.answers.contains { $0.type == .a } == true, "\(secondary.kind): \(reply?.stdout ?? "")")
+            #expect(
+                reply?.message.answers.contains { $0.type == .a } == true, "\(secondary.kind): \(reply?.stdout ?? "")")
         }
         #expect(primary.sigil.log.contains("NOTIFY fleet.test. serial 2"), "\(primary.sigil.log)")
     }
@@ -154,7 +158,9 @@ struct SecondaryFleetTests {
         ])
         #expect(wrongSecret.contains("BADSIG") && !wrongSecret.contains("DNSKEY"), "\(wrongSecret)")
         // A key the server does not know: BADKEY.
-        let unknown = try Self.dig(["@127.0.0.1", "-p", port, "-y", "hmac-sha256:other-key:\(primary.secret)", "fleet.test", "AXFR"])
+        let unknown = try Self.dig([
+            "@127.0.0.1", "-p", port, "-y", "hmac-sha256:other-key:\(primary.secret)", "fleet.test", "AXFR",
+        ])
         #expect(unknown.contains("BADKEY") && !unknown.contains("DNSKEY"), "\(unknown)")
         // The right key from an address outside the ACL (closed.test allows only 127.0.0.2).
         let outside = try Self.dig(["@127.0.0.1", "-p", port, "-y", good, "closed.test", "AXFR"])

@@ -43,7 +43,9 @@ import Testing
         var signer = TSIGSigner(key: key)
         try signer.sign(&writer, now: 1_700_000_000)
         let other = try TSIGKeyFile.makeKey(name: "xfr-key", algorithm: .hmacSHA256, secret: Array(1..<33))
-        guard case .rejected(let error, _, let responder) = verify(writer.bytes, keyring: TSIGKeyring([other]), now: 1_700_000_000)
+        guard
+            case .rejected(let error, _, let responder) = verify(
+                writer.bytes, keyring: TSIGKeyring([other]), now: 1_700_000_000)
         else { Issue.record("accepted"); return }
         #expect(error == .badSig)
         #expect(responder == nil)
@@ -56,11 +58,14 @@ import Testing
         let other = try TSIGKeyFile.makeKey(name: "other", algorithm: .hmacSHA256, secret: Array(0..<32))
         guard case .rejected(.badKey, _, _) = verify(writer.bytes, keyring: TSIGKeyring([other]), now: 1_700_000_000)
         else { Issue.record("not BADKEY"); return }
-        guard case .rejected(.badTime, let record, let responder) = verify(writer.bytes, keyring: TSIGKeyring([key]), now: 1_700_000_301)
+        guard
+            case .rejected(.badTime, let record, let responder) = verify(
+                writer.bytes, keyring: TSIGKeyring([key]), now: 1_700_000_301)
         else { Issue.record("not BADTIME"); return }
         #expect(responder != nil)
         let answer = writer.bytes.withUnsafeBytes { message in
-            TSIG.errorResponse(to: message, questionEnd: 30, error: .badTime, record: record, signer: responder, now: 1_700_000_301)
+            TSIG.errorResponse(
+                to: message, questionEnd: 30, error: .badTime, record: record, signer: responder, now: 1_700_000_301)
         }
         #expect(answer[3] & 0xF == 9)  // NOTAUTH
     }
@@ -72,6 +77,8 @@ import Testing
         #expect(parsed.count == 1)
         #expect(parsed[0].name == key.name)
         #expect(parsed[0].secret.base64 == key.secret.base64)
-        #expect(throws: TSIGFailure.self) { try TSIGKeyFile.parse("key \"x\" { algorithm hmac-md5; secret \"AAAA\"; };") }
+        #expect(throws: TSIGFailure.self) {
+            try TSIGKeyFile.parse("key \"x\" { algorithm hmac-md5; secret \"AAAA\"; };")
+        }
     }
 }
