@@ -144,6 +144,14 @@ public struct TSIGSigner: Sendable {
         self.macLength = key.algorithm.macLength
     }
 
+    /// A signer for a request we send with `key`, its MAC truncated to `length` bytes (RFC 8945
+    /// §5.2.2.1: a receiver accepts no fewer than the larger of 10 bytes and half the HMAC).
+    public init(key: TSIGKey, truncatedTo length: Int) {
+        self.key = key
+        self.priorMAC = nil
+        self.macLength = min(length, key.algorithm.macLength)
+    }
+
     init(key: TSIGKey, priorMAC: [UInt8], macLength: Int) {
         self.key = key
         self.priorMAC = priorMAC

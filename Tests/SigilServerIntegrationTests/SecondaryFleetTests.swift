@@ -51,6 +51,9 @@ struct SecondaryFleetTests {
                 keyFile.split(separator: "\"").dropFirst(3).first.map(String.init), "a secret in \(keyFile)")
             zoneFile = try work.write("fleet.test.zone", SecondaryFleetTests.zone(serial: 1))
             try work.write("closed.test.zone", SecondaryFleetTests.zone(serial: 1))
+            // Big enough for several 64 KiB messages, each with its own chained TSIG.
+            let bulk = (0..<1500).map { "host\($0) TXT \"\(String(repeating: "x", count: 60))\"" }
+            try work.write("big.test.zone", SecondaryFleetTests.zone(serial: 1, extra: bulk.joined(separator: "\n")))
             try work.write("sigil.yaml", Self.config(notify: []))
             sigil = try SigilServerProcess(["--config", work.path + "/sigil.yaml", "--udp-workers", "1"], in: work)
             ds = try Subprocess.check(
@@ -71,6 +74,10 @@ struct SecondaryFleetTests {
                     transfer:
                       - {address: 127.0.0.1/32, key: xfr-key}
                     notify: [\(notify)]
+                  - origin: big.test
+                    file: big.test.zone
+                    transfer:
+                      - {address: 127.0.0.1/32, key: xfr-key}
                   - origin: closed.test
                     file: closed.test.zone
                     transfer:
@@ -124,6 +131,7 @@ struct SecondaryFleetTests {
             let took = secondary.waitForSerial(2, zone: Self.origin, timeout: 10)
             let elapsed = Date().timeIntervalSince(hangup)
             #expect(took != nil && elapsed <= 2.0, "\(secondary.kind) serial 2 after \(elapsed) s:\n\(secondary.log)")
+            print("\(secondary.kind): serial 2 served \(elapsed) s after SIGHUP")
             let reply = try Kdig.ask("new.fleet.test.", "A", port: secondary.port, options: ["+norecurse"])
             #expect(
                 reply?.message.answers.contains { $0.type == .a } == true, "\(secondary.kind): \(reply?.stdout ?? "")")
@@ -147,6 +155,12 @@ struct SecondaryFleetTests {
         let full = try Self.dig(["@127.0.0.1", "-p", port, "-y", good, "fleet.test", "AXFR"])
         #expect(full.contains("NSEC3") && full.contains("RRSIG") && full.contains("DNSKEY"), "\(full)")
         #expect(!full.contains("failed") && !full.contains("BADSIG"), "\(full)")
+
+        // Several messages: dig checks every message's TSIG, each MAC chained to the one before.
+        let big = try Self.dig(["@127.0.0.1", "-p", port, "-y", good, "big.test", "AXFR"])
+        let messages = big.split(separator: "messages ").dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) }
+        #expect((messages ?? 0) >= 3, "\(big.suffix(400))")
+        #expect(big.contains("XFR size") && !big.contains("failed") && !big.contains("verify"), "\(big.suffix(400))")
 
         // No key: refused.
         let none = try Self.dig(["@127.0.0.1", "-p", port, "fleet.test", "AXFR"])

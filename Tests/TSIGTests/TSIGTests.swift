@@ -70,6 +70,31 @@ import Testing
         #expect(answer[3] & 0xF == 9)  // NOTAUTH
     }
 
+    @Test func truncatedMACsDownToHalfAreAccepted() throws {
+        var half = query()
+        var signer = TSIGSigner(key: key, truncatedTo: 16)
+        try signer.sign(&half, now: 1_700_000_000)
+        guard case .verified(let responder) = verify(half.bytes, keyring: TSIGKeyring([key]), now: 1_700_000_000)
+        else {
+            Issue.record("a 16-byte HMAC-SHA256 must verify")
+            return
+        }
+        // The answer is truncated like the request (RFC 8945 §5.3.1).
+        var answer = query()
+        var responding = responder
+        try responding.sign(&answer, now: 1_700_000_000)
+        #expect(responding.priorMAC?.count == 16)
+
+        var short = query()
+        var shortSigner = TSIGSigner(key: key, truncatedTo: 12)
+        try shortSigner.sign(&short, now: 1_700_000_000)
+        guard case .rejected(.badSig, _, _) = verify(short.bytes, keyring: TSIGKeyring([key]), now: 1_700_000_000)
+        else {
+            Issue.record("a 12-byte HMAC-SHA256 is below the minimum")
+            return
+        }
+    }
+
     @Test func keyFileRoundTrip() throws {
         let text = TSIGKeyFile.format(key)
         #expect(text.hasPrefix("key \"xfr-key\" {"))
