@@ -99,7 +99,7 @@ let package = Package(
             name: "SigilServerTests",
             dependencies: [
                 "SigilTestSupport", "SigilServerTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline",
-                "SigilServer",
+                "SigilServer", "TSIG", "ZoneTransfer",
             ]),
 
         .testTarget(name: "TSIGTests", dependencies: ["DNSWire", "TSIG"]),
