@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "DNSSEC", targets: ["DNSSEC"]),
         .library(name: "DANE", targets: ["DANE"]),
         .library(name: "QueryPipeline", targets: ["QueryPipeline"]),
+        .library(name: "QueryControls", targets: ["QueryControls"]),
         .library(name: "SigilServer", targets: ["SigilServer"]),
     ],
     dependencies: [
@@ -40,10 +41,14 @@ let package = Package(
         .target(name: "DANE", dependencies: ["DNSWire", "DNSZone", "DNSSEC", "COpenSSL"]),
         /// The socket-free query pipeline: decode → stages → answer → sign → encode.
         .target(name: "QueryPipeline", dependencies: ["DNSWire", "DNSZone", "DNSSEC"], swiftSettings: hotPath),
+        /// Open-internet abuse controls as a pipeline stage: DNS cookies, rate limiting, a signing budget.
+        .target(
+            name: "QueryControls", dependencies: ["DNSWire", "DNSZone", "QueryPipeline", "CSodium"],
+            swiftSettings: hotPath),
         .target(
             name: "SigilServer",
             dependencies: [
-                "DNSWire", "DNSZone", "DNSSEC", "DANE", "QueryPipeline", "CSigilLinux",
+                "DNSWire", "DNSZone", "DNSSEC", "DANE", "QueryPipeline", "QueryControls", "CSigilLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -93,7 +98,7 @@ let package = Package(
             name: "SigilServerTests",
             dependencies: [
                 "SigilTestSupport", "SigilServerTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline",
-                "SigilServer",
+                "QueryControls", "SigilServer",
             ]),
 
         .testTarget(name: "SigilTestSupportTests", dependencies: ["SigilTestSupport"]),
@@ -112,7 +117,7 @@ let package = Package(
             name: "SigilServerIntegrationTests",
             dependencies: [
                 "SigilTestSupport", "SigilServerTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline",
-                "SigilServer",
+                "QueryControls", "SigilServer",
             ]),
     ]
 )

@@ -74,7 +74,7 @@ struct YAMLReader {
         let keys: Set<String> = [
             "listen", "keys", "udp-workers", "tcp-idle-timeout", "tcp-max-connections",
             "tcp-max-queries-per-connection", "log-level", "zones",
-        ]
+        ].union(YAMLReader.controlKeys)
         for (name, value) in try mapping(node, "", allowed: keys) {
             switch name {
             case "listen": config.listen = try strings(value, name)
@@ -96,6 +96,7 @@ struct YAMLReader {
                 for (index, item) in sequence.enumerated() {
                     config.zones.append(try zone(item, "zones[\(index)]"))
                 }
+            case let key where YAMLReader.controlKeys.contains(key): try control(key, value, into: &config.controls)
             default: break
             }
         }

@@ -10,6 +10,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var tcpMaxQueriesPerConnection: Int = 100
     public var logLevel: String = "info"
     public var zones: [ZoneConfig] = []
+    /// Rate limiting, cookies and the signing budget (`ServerConfig+Controls.swift`).
+    public var controls = ControlsConfig()
 
     public init() {}
 }
