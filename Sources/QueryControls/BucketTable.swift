@@ -20,9 +20,9 @@ final class BucketTable: @unchecked Sendable {
     init() {
         words = .allocate(capacity: Self.count)
         for index in 0..<Self.count { (words + index).initialize(to: Atomic(0)) }
-        key = .allocate(capacity: Int(crypto_shorthash_KEYBYTES))
+        key = .allocate(capacity: 16)
         _ = sodium_init()
-        randombytes_buf(key, Int(crypto_shorthash_KEYBYTES))
+        randombytes_buf(key, 16)
     }
 
     deinit {

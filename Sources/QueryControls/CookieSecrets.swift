@@ -67,12 +67,12 @@ public final class CookieSecrets: Sendable {
     static func random() -> [UInt8] {
         _ = sodium_init()
         var bytes = [UInt8](repeating: 0, count: size)
-        bytes.withUnsafeMutableBytes { randombytes_buf($0.baseAddress, size) }
+        bytes.withUnsafeMutableBytes { randombytes_buf($0.baseAddress!, size) }
         return bytes
     }
 
     static func wipe(_ bytes: inout [UInt8]) {
-        bytes.withUnsafeMutableBytes { sodium_memzero($0.baseAddress, $0.count) }
+        bytes.withUnsafeMutableBytes { sodium_memzero($0.baseAddress!, $0.count) }
     }
 
     /// Parses 32 hex digits (an optional `0x` prefix, as Knot writes them).

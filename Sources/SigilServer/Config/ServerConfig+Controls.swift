@@ -1,6 +1,6 @@
+import Logging
 import QueryControls
 import QueryPipeline
-import Logging
 import Yams
 
 /// The `rate-limit:`, `cookies:` and `signing-budget:` keys (docs/abuse-controls.md). Each is

@@ -73,8 +73,8 @@ struct YAMLReader {
     mutating func read(_ node: Node, into config: inout ServerConfig) throws(ConfigError) {
         let keys: Set<String> = [
             "listen", "keys", "udp-workers", "tcp-idle-timeout", "tcp-max-connections",
-            "tcp-max-queries-per-connection", "log-level", "zones",
-        ].union(YAMLReader.controlKeys)
+            "tcp-max-queries-per-connection", "log-level", "zones", "rate-limit", "cookies", "signing-budget",
+        ]
         for (name, value) in try mapping(node, "", allowed: keys) {
             switch name {
             case "listen": config.listen = try strings(value, name)
