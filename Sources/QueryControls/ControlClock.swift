@@ -12,9 +12,9 @@ enum ControlClock {
     static func monotonicSeconds() -> Int64 {
         var spec = timespec()
         #if os(Linux)
-            clock_gettime(CLOCK_MONOTONIC_COARSE, &spec)
+        clock_gettime(CLOCK_MONOTONIC_COARSE, &spec)
         #else
-            clock_gettime(CLOCK_MONOTONIC, &spec)
+        clock_gettime(CLOCK_MONOTONIC, &spec)
         #endif
         return Int64(spec.tv_sec)
     }
@@ -25,9 +25,9 @@ enum ControlClock {
     static func wallSeconds() -> UInt32 {
         var spec = timespec()
         #if os(Linux)
-            clock_gettime(CLOCK_REALTIME_COARSE, &spec)
+        clock_gettime(CLOCK_REALTIME_COARSE, &spec)
         #else
-            clock_gettime(CLOCK_REALTIME, &spec)
+        clock_gettime(CLOCK_REALTIME, &spec)
         #endif
         return UInt32(truncatingIfNeeded: spec.tv_sec)
     }

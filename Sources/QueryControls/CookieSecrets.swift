@@ -53,7 +53,9 @@ public final class CookieSecrets: Sendable {
     /// Copies the secrets into a worker's key storage (current at 0, previous at 16).
     func copy(into keys: UnsafeMutablePointer<UInt8>) -> (hasPrevious: Bool, previousUntil: Int64) {
         state.withLock { state in
-            state.current.withUnsafeBytes { keys.initialize(from: $0.bindMemory(to: UInt8.self).baseAddress!, count: 16) }
+            state.current.withUnsafeBytes {
+                keys.initialize(from: $0.bindMemory(to: UInt8.self).baseAddress!, count: 16)
+            }
             if let previous = state.previous {
                 previous.withUnsafeBytes {
                     (keys + 16).initialize(from: $0.bindMemory(to: UInt8.self).baseAddress!, count: 16)

@@ -29,7 +29,9 @@ struct AbuseControlsTests {
     /// The same secret, in Sigil's, Knot's and BIND's syntax.
     static let secret = "00112233445566778899aabbccddeeff"
 
-    func start(_ controls: String, dnssec: String = "{ enabled: false }", in work: TemporaryDirectory) throws
+    func start(
+        _ controls: String, dnssec: String = "{ enabled: false }", in work: TemporaryDirectory
+    ) throws
         -> SigilServerProcess
     {
         let file = try work.write("ab.test.zone", Self.zone)
@@ -105,6 +107,20 @@ struct AbuseControlsTests {
         #expect(
             Double(counts.completed) > 0.8 * expected && Double(counts.completed) < 1.2 * expected,
             "completed \(counts.completed) of \(counts.sent), expected ≈ \(Int(expected)): \(output)")
+    }
+
+    /// Off by default, with a warning when the server listens beyond loopback.
+    @Test func warnsWhenOpenWithoutRateLimit() throws {
+        let work = try TemporaryDirectory()
+        let file = try work.write("ab.test.zone", Self.zone)
+        let listen = ["--listen", "127.0.0.1:0", "--listen", "0.0.0.0:0", "--zone", "ab.test=\(file)"]
+        let open = try SigilServerProcess(listen + ["--udp-workers", "1"], in: work, listen: false)
+        #expect(open.log.contains("rate-limit is off while listening on 0.0.0.0:"), "\(open.log)")
+        let config = try work.write("limited.yaml", "rate-limit: { responses-per-second: 20 }\n")
+        let limited = try SigilServerProcess(listen + ["--config", config], in: work, listen: false)
+        #expect(!limited.log.contains("rate-limit is off"), "\(limited.log)")
+        let loopback = try SigilServerProcess(["--zone", "ab.test=\(file)"], in: work)
+        #expect(!loopback.log.contains("rate-limit is off"), "\(loopback.log)")
     }
 
     // MARK: - Cookies
@@ -192,7 +208,8 @@ struct AbuseControlsTests {
         func peerStatus(_ cookie: String) throws -> String {
             let output = try Subprocess.check(
                 "dig", ["@127.0.0.1", "-p", "\(peer)", "+cookie=\(cookie)", "+nobadcookie", "www.ab.test", "A"])
-            return output.contains("status: BADCOOKIE") ? "BADCOOKIE" : output.contains("status: NOERROR") ? "NOERROR" : output
+            return output.contains("status: BADCOOKIE")
+                ? "BADCOOKIE" : output.contains("status: NOERROR") ? "NOERROR" : output
         }
         #expect(try peerStatus(fromSigil) == "NOERROR", "\(name) accepts Sigil's cookie \(fromSigil)")
         #expect(try peerStatus(Self.tampered(fromSigil)) == "BADCOOKIE", "\(name) refuses a tampered cookie")
@@ -217,7 +234,8 @@ struct AbuseControlsTests {
         let names = (0..<40_000).map { "f\($0)-\(UInt32.random(in: 0...UInt32.max)).ab.test A\n" }.joined()
         let queries = try work.write("flood.txt", names)
         let cpuBefore = Self.cpuSeconds(sigil.process.processIdentifier)
-        let (perf, log) = try Self.flood(port: sigil.port, queries: queries, seconds: 4, qps: 3000, dnssec: true, in: work)
+        let (perf, log) = try Self.flood(
+            port: sigil.port, queries: queries, seconds: 4, qps: 3000, dnssec: true, in: work)
         usleep(700_000)
 
         var validated = 0
@@ -350,7 +368,9 @@ final class PeerDaemon {
     }
 
     /// Starts the daemon and waits until it answers on `port`.
-    private static func launch(_ program: String, _ arguments: [String], port: UInt16, in work: TemporaryDirectory)
+    private static func launch(
+        _ program: String, _ arguments: [String], port: UInt16, in work: TemporaryDirectory
+    )
         throws -> PeerDaemon
     {
         let logPath = work.path + "/\(program)-\(port).log"

@@ -99,18 +99,21 @@ struct AbuseControlsStageTests {
             store: try ResponderTests.store(),
             stages: AbuseControlsPlan(cookies: secrets, rateLimit: limit).makeStage())
         let client: [UInt8] = [1, 2, 3, 4, 5, 6, 7, 8]
-        let first = try #require(try Self.respond(&responder, rawQuery(id: 1, name: "www.it.test", type: 1).withCookie(client)))
+        let first = try #require(
+            try Self.respond(&responder, rawQuery(id: 1, name: "www.it.test", type: 1).withCookie(client)))
         let server = try #require(Self.serverCookie(first))
         #expect(server[0] == 1 && server[1...3] == [0, 0, 0], "version 1, reserved zero")
 
         // With the cookie, never limited; with a tampered one, limited (slipped).
         for _ in 0..<5 {
-            let reply = try Self.respond(&responder, rawQuery(id: 2, name: "www.it.test", type: 1).withCookie(client + server))
+            let reply = try Self.respond(
+                &responder, rawQuery(id: 2, name: "www.it.test", type: 1).withCookie(client + server))
             #expect(reply?.header.truncated == false && reply?.answers.count == 1)
         }
         var tampered = server
         tampered[15] ^= 1
-        let bad = try Self.respond(&responder, rawQuery(id: 3, name: "www.it.test", type: 1).withCookie(client + tampered))
+        let bad = try Self.respond(
+            &responder, rawQuery(id: 3, name: "www.it.test", type: 1).withCookie(client + tampered))
         #expect(bad?.header.truncated == true)
         // The same cookie from another address is not valid either.
         _ = try Self.respond(&responder, rawQuery(id: 4, name: "www.it.test", type: 1), from: "127.0.2.1:1")
@@ -149,7 +152,8 @@ struct AbuseControlsStageTests {
         #expect(positive?.header.truncated == false && positive?.answers.isEmpty == false)
         let tcp = try Self.respond(&responder, rawQuery(id: 3, name: "t.it.test", type: 1).withDO(), transport: .tcp)
         #expect(tcp?.header.truncated == false && tcp?.rcode == .nxDomain)
-        let other = try Self.respond(&responder, rawQuery(id: 4, name: "o.it.test", type: 1).withDO(), from: "10.1.1.1:5")
+        let other = try Self.respond(
+            &responder, rawQuery(id: 4, name: "o.it.test", type: 1).withDO(), from: "10.1.1.1:5")
         #expect(other?.header.truncated == false)
     }
 }

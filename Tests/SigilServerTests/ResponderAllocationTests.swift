@@ -78,7 +78,10 @@ private let measurable = mallocCount != nil && optimized
         let cases: [(String, [UInt8])] = [
             ("limited positive, client cookie", rawQuery(id: 1, name: "www.it.test", type: 1).withCookie(client)),
             ("limited signed nxdomain", rawQuery(id: 2, name: "nope.it.test", type: 28).withDO()),
-            ("bad server cookie", rawQuery(id: 3, name: "www.it.test", type: 1).withCookie(client + [UInt8](repeating: 1, count: 16))),
+            (
+                "bad server cookie",
+                rawQuery(id: 3, name: "www.it.test", type: 1).withCookie(client + [UInt8](repeating: 1, count: 16))
+            ),
             ("malformed cookie", rawQuery(id: 4, name: "www.it.test", type: 1).withCookie([1, 2, 3])),
             ("refused", rawQuery(id: 6, name: "example.com", type: 1)),
             ("tcp-less plain", rawQuery(id: 7, name: "it.test", type: 6)),

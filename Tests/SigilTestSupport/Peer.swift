@@ -107,7 +107,8 @@ extension Peer {
     public static let root = Peer("root", source: "run the tests as root", probe: { getuid() == 0 })
 
     static let all: [Peer] = [
-        kdig, knotd, unbound, unboundCheckconf, delv, dig, dnssecKeygen, named, namedCheckzone, nsdCheckzone, dnssecDSFromKey,
+        kdig, knotd, unbound, unboundCheckconf, delv, dig, dnssecKeygen, named, namedCheckzone, nsdCheckzone,
+        dnssecDSFromKey,
         dnssecSignzone, dnssecVerify,
         ldnsVerifyZone,
         ldnsDane, openssl, cc, dnsperf, posttlsFinger, unshare, mount, ip, python3, bash, dnspython, pythonCryptography,

@@ -72,7 +72,8 @@ extension YAMLReader {
         return result
     }
 
-    func grouping(_ name: String, _ value: Node, _ path: String, into clients: inout ClientGrouping) throws(ConfigError) {
+    func grouping(_ name: String, _ value: Node, _ path: String, into clients: inout ClientGrouping) throws(ConfigError)
+    {
         switch name {
         case "ipv4-prefix": clients.ipv4Prefix = try int(value, path, range: 8...32)
         case "ipv6-prefix": clients.ipv6Prefix = try int(value, path, range: 16...128)
