@@ -63,7 +63,7 @@ public struct AbuseControlsPlan: Sendable {
     ) {
         self.cookies = cookies
         self.rateLimit = rateLimit.map { ($0, BucketTable()) }
-        self.budget = signingBudget.map { ($0, BucketTable(), BucketTable()) }
+        self.budget = signingBudget.map { ($0, BucketTable(), BucketTable(count: 1)) }
     }
 
     /// No control on: the stage costs a branch per hook.

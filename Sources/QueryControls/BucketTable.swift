@@ -12,21 +12,25 @@ import Synchronization
 /// towards limiting) rather than resetting it: a flood of distinct keys cannot clear the bucket
 /// of the response it wants to get through.
 final class BucketTable: @unchecked Sendable {
-    static let count = 65_536
+    static let defaultCount = 65_536
+    /// A power of two.
+    let count: Int
     private let words: UnsafeMutablePointer<Atomic<UInt64>>
     /// The SipHash key for indexes and tags.
     private let key: UnsafeMutablePointer<UInt8>
 
-    init() {
-        words = .allocate(capacity: Self.count)
-        for index in 0..<Self.count { (words + index).initialize(to: Atomic(0)) }
+    init(count: Int = BucketTable.defaultCount) {
+        precondition(count > 0 && count & (count - 1) == 0)
+        self.count = count
+        words = .allocate(capacity: count)
+        for index in 0..<count { (words + index).initialize(to: Atomic(0)) }
         key = .allocate(capacity: 16)
         _ = sodium_init()
         randombytes_buf(key, 16)
     }
 
     deinit {
-        words.deinitialize(count: Self.count)
+        words.deinitialize(count: count)
         words.deallocate()
         key.deallocate()
     }
@@ -40,7 +44,7 @@ final class BucketTable: @unchecked Sendable {
                 out.baseAddress!.assumingMemoryBound(to: UInt8.self),
                 bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count), key)
         }
-        return (Int(hash & UInt64(Self.count - 1)), UInt32(truncatingIfNeeded: hash >> 32) | 1)
+        return (Int(hash & UInt64(count - 1)), UInt32(truncatingIfNeeded: hash >> 32) | 1)
     }
 
     /// The balance of a bucket word at second `now`, after refilling; `rate` for a new or
