@@ -193,6 +193,38 @@ struct AbuseControlsTests {
         try checkInterop(sigil: sigil.port, peer: named.port, name: "BIND")
     }
 
+    /// A secret rollover on SIGHUP: the new secret signs new cookies (Knot with only the new
+    /// secret accepts them), and a cookie of the previous secret is still good.
+    @Test(.requires(.knotd)) func cookieSecretRollsOnSIGHUP() throws {
+        let work = try TemporaryDirectory()
+        let newSecret = "ffeeddccbbaa99887766554433221100"
+        let limit = "rate-limit: { responses-per-second: 1, slip: 1 }"
+        let sigil = try start("cookies: { secret: \(Self.secret) }\n\(limit)", in: work)
+        let old = try #require(
+            Self.digCookie(try Subprocess.check("dig", ["@127.0.0.1", "-p", "\(sigil.port)", "www.ab.test", "A"])))
+        let file = work.path + "/ab.test.zone"
+        try work.write(
+            "sigil.yaml",
+            "keys: keys\ncookies: { secret: \(newSecret) }\n\(limit)\nzones:\n  - origin: ab.test\n    file: \(file)\n"
+                + "    dnssec: { enabled: false }\n")
+        sigil.signal(SIGHUP)
+        #expect(sigil.waitForLog("reload done", count: 1), "\(sigil.log)")
+        #expect(try sigilAccepts(old, port: sigil.port), "the previous secret's cookie is still good")
+
+        let knot = try PeerDaemon.knot(secret: newSecret, zone: Self.zone, in: work)
+        func knotStatus(_ cookie: String) throws -> Bool {
+            try Subprocess.check(
+                "dig", ["@127.0.0.1", "-p", "\(knot.port)", "+cookie=\(cookie)", "+nobadcookie", "www.ab.test", "A"]
+            ).contains("status: NOERROR")
+        }
+        let new = try #require(
+            Self.digCookie(
+                try Subprocess.check(
+                    "dig", ["@127.0.0.1", "-p", "\(sigil.port)", "+cookie=\(old)", "www.ab.test", "A"])))
+        #expect(try knotStatus(new), "after the roll Sigil's cookies are made with the new secret")
+        #expect(try !knotStatus(old), "the old cookie is not the new secret's")
+    }
+
     /// `peer` answers BADCOOKIE to a bad server cookie (Knot's `badcookie-slip: 1`, BIND's
     /// `require-server-cookie`); Sigil is observed through its rate limit.
     func checkInterop(sigil: UInt16, peer: UInt16, name: String) throws {
