@@ -1,12 +1,14 @@
 """A tiny SMTP server for the DANE lab: just enough for a STARTTLS client to reach the TLS
 handshake (220, EHLO -> 250 STARTTLS, STARTTLS -> 220, then TLS with the given certificate).
 
-usage: starttls-smtp-server.py CHAIN.pem KEY.pem LIFETIME_SECONDS
+usage: starttls-smtp-server.py CHAIN.pem KEY.pem LIFETIME_SECONDS [no-starttls]
 Listens on a free 127.0.0.1 port, prints it, and exits after LIFETIME_SECONDS without a connection.
+With no-starttls it does not offer STARTTLS (a server a DANE sender must not deliver to).
 """
 import socket, ssl, sys
 
 cert, key, lifetime = sys.argv[1], sys.argv[2], float(sys.argv[3])
+offer_tls = sys.argv[4:] != ["no-starttls"]
 context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 context.load_cert_chain(cert, key)
 listener = socket.socket()
@@ -23,8 +25,8 @@ def converse(reader, send, after_tls):
             return None
         command = line.strip().upper()
         if command.startswith(b"EHLO"):
-            send(b"250 mx1.example.test\r\n" if after_tls else b"250-mx1.example.test\r\n250 STARTTLS\r\n")
-        elif command == b"STARTTLS" and not after_tls:
+            send(b"250 mx1.example.test\r\n" if after_tls or not offer_tls else b"250-mx1.example.test\r\n250 STARTTLS\r\n")
+        elif command == b"STARTTLS" and not after_tls and offer_tls:
             send(b"220 2.0.0 ready to start TLS\r\n")
             return "tls"
         elif command == b"QUIT":
