@@ -1,18 +1,21 @@
 """A tiny SMTP server for the DANE lab: just enough for a STARTTLS client to reach the TLS
 handshake (220, EHLO -> 250 STARTTLS, STARTTLS -> 220, then TLS with the given certificate).
 
-usage: starttls-smtp-server.py CHAIN.pem KEY.pem LIFETIME_SECONDS [no-starttls]
-Listens on a free 127.0.0.1 port, prints it, and exits after LIFETIME_SECONDS without a connection.
-With no-starttls it does not offer STARTTLS (a server a DANE sender must not deliver to).
+usage: starttls-smtp-server.py CHAIN.pem KEY.pem LIFETIME_SECONDS [no-starttls] [port=N]
+Listens on a free 127.0.0.1 port (or port N), prints it, and exits after LIFETIME_SECONDS without a
+connection. With no-starttls it does not offer STARTTLS (a server a DANE sender must not deliver
+to); port=N lets a restarted server (a renewed certificate) keep its predecessor's port.
 """
 import socket, ssl, sys
 
 cert, key, lifetime = sys.argv[1], sys.argv[2], float(sys.argv[3])
-offer_tls = sys.argv[4:] != ["no-starttls"]
+offer_tls = "no-starttls" not in sys.argv[4:]
+port = int(next((a[5:] for a in sys.argv[4:] if a.startswith("port=")), "0"))
 context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 context.load_cert_chain(cert, key)
 listener = socket.socket()
-listener.bind(("127.0.0.1", 0))
+listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+listener.bind(("127.0.0.1", port))
 listener.listen(4)
 listener.settimeout(lifetime)
 print(listener.getsockname()[1], flush=True)

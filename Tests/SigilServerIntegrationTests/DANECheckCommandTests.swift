@@ -1,0 +1,199 @@
+import Foundation
+import SigilTestSupport
+import Testing
+
+@testable import SigilServerTestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `sigil dane check` against the lab's STARTTLS server and a Sigil-served signed zone, through
+/// both validation paths (a validating Unbound that must set AD; Sigil's own validation from the
+/// DS), in the acceptance cases: right certificate, wrong certificate, expired certificate under
+/// usage 3 (passes) and usage 2 (fails), a bogus zone (wrong DS), no TLSA, no STARTTLS. In every
+/// case the verdict must agree with Postfix's posttls-finger (run as in
+/// `DANEIntegrationTests.posttlsFingerVerifiesServedTLSA`: a private mount namespace with its own
+/// resolv.conf, as root) and, where a certificate was presented, with `ldns-dane verify` on the
+/// TLSA match.
+@Suite(.requires(.kdig, .openssl, .unbound, .python3, .root, .posttlsFinger, .unshare, .mount, .ldnsDane))
+struct DANECheckCommandTests {
+    /// One acceptance case: a domain `NAME.example.test` with MX `mx.NAME`, served by `server`.
+    struct Case {
+        var name: String
+        var passes: Bool
+        var records: String = "\"3 1 1\""
+        var certificate: String = "good"
+        var tlsa = true
+        var bogus = false
+        var starttls = true
+        /// The certificate the server presents (nil: none, no STARTTLS).
+        var presented: String? = "good"
+    }
+
+    static let cases: [Case] = [
+        Case(name: "right", passes: true),
+        Case(name: "wrong", passes: false, presented: "impostor"),
+        Case(name: "expired3", passes: true, certificate: "expired", presented: "expired"),
+        Case(name: "expired2", passes: false, records: "\"2 1 1\"", certificate: "expired", presented: "expired"),
+        Case(name: "bogus", passes: false, bogus: true),
+        Case(name: "notlsa", passes: false, tlsa: false),
+        Case(name: "plain", passes: false, starttls: false, presented: nil),
+    ]
+
+    @Test func agreesWithPosttlsFingerAndLdnsDane() throws {
+        let started = Date()
+        let sigil = try SigilBinary.require()
+        let directory = try TemporaryDirectory()
+        let certs = directory.path + "/certs"
+        try FileManager.default.createDirectory(atPath: certs, withIntermediateDirectories: true)
+        let pki = try LabCertificates(in: certs)
+        try pki.issue("good", key: .p256, serial: 1, host: "mx.right")
+        try pki.issue("impostor", key: .p256, serial: 2, host: "mx.wrong")
+        try pki.issue("expired", key: .p256, serial: 3, host: "mx.expired2", days: -1)
+        var servers: [String: StartTLSServer] = [:]
+        for name in ["good", "impostor", "expired"] {
+            servers[name] = try StartTLSServer(
+                certificate: "\(certs)/\(name).pem", key: "\(certs)/\(name).key", in: directory.path, lifetime: 60)
+        }
+        servers["plain"] = try StartTLSServer(
+            certificate: "\(certs)/good.pem", key: "\(certs)/good.key", in: directory.path, lifetime: 60,
+            starttls: false)
+        func port(_ test: Case) -> UInt16 { servers[test.starttls ? test.presented! : "plain"]!.port }
+
+        var zone = """
+            $ORIGIN example.test.
+            $TTL 300
+            @    SOA  ns1 hostmaster 1 7200 3600 1209600 60
+            @    NS   ns1
+            ns1  A    127.0.0.1
+
+            """
+        var tlsa = ""
+        for test in Self.cases {
+            zone += "\(test.name) MX 0 mx.\(test.name)\nmx.\(test.name) A 127.0.0.1\n"
+            if test.tlsa {
+                tlsa +=
+                    "      - { host: mx.\(test.name), port: \(port(test)), certificates: [certs/\(test.certificate).pem], records: [\(test.records)] }\n"
+            }
+        }
+        try directory.write("example.test.zone", zone)
+        let config = try directory.write(
+            "sigil.yaml",
+            """
+            keys: \(directory.path)/keys
+            zones:
+              - origin: example.test
+                file: example.test.zone
+                tlsa:
+            \(tlsa)
+            """)
+        let server = try SigilServerProcess(["--config", config], in: directory)
+        let ds = try Subprocess.check(sigil, ["ds", "example.test.", "--dir", directory.path + "/keys"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let wrongDS = String(ds.dropLast()) + (ds.last == "0" ? "1" : "0")
+        let dsData = ds.split(separator: " ").suffix(4).joined(separator: " ")
+        let wrongDSData = wrongDS.split(separator: " ").suffix(4).joined(separator: " ")
+
+        /// Unbound on port 53 of a random loopback address (posttls-finger's resolver can only
+        /// use port 53), with the right or a wrong trust anchor.
+        func resolver(anchor: String) throws -> (UnboundProcess, String) {
+            var unbound: UnboundProcess? = nil
+            for _ in 1...3 where unbound == nil {
+                let address = "127.53.\(UInt8.random(in: 1...254)).\(UInt8.random(in: 1...254))"
+                unbound = try? UnboundProcess(
+                    trustAnchor: anchor, zone: "example.test.", stubPort: server.port, in: directory,
+                    address: address, port: 53, options: ["cache-max-ttl: 0", "cache-max-negative-ttl: 0"])
+            }
+            let started = try #require(unbound, "an Unbound on port 53 of a loopback address")
+            let resolvConf = try directory.write(
+                "resolv-\(started.address).conf", "nameserver \(started.address)\noptions attempts:1 timeout:5\n")
+            return (started, resolvConf)
+        }
+        let (good, goodResolvConf) = try resolver(anchor: ds)
+        let (bad, badResolvConf) = try resolver(anchor: wrongDS)
+
+        let mailConfig = directory.path + "/postfix"
+        try FileManager.default.createDirectory(atPath: mailConfig, withIntermediateDirectories: true)
+        try directory.write(
+            "postfix/main.cf",
+            "compatibility_level = 3.6\nsmtp_dns_support_level = dnssec\nsmtp_tls_security_level = dane\n")
+        func finger(_ destination: String, resolvConf: String) throws -> String {
+            let script =
+                "mount --bind \"$0\" /etc/resolv.conf && export MAIL_CONFIG=\"$2\""
+                + " && exec posttls-finger -c -a ipv4 -t 10 -T 10 -l dane -L summary \"$1\""
+            let output = try Subprocess.run(
+                "unshare", ["-m", "--propagation", "private", "sh", "-c", script, resolvConf, destination, mailConfig])
+            return output.stdout + output.stderr
+        }
+
+        for test in Self.cases {
+            let domain = "\(test.name).example.test"
+            let smtpPort = "\(port(test))"
+            let (unbound, resolvConf) = test.bogus ? (bad, badResolvConf) : (good, goodResolvConf)
+            // Both validation paths.
+            let viaResolver = try Subprocess.run(
+                sigil, ["dane", "check", domain, "--resolver", "\(unbound.address):53", "--smtp-port", smtpPort, "--json"])
+            let viaDS = try Subprocess.run(
+                sigil,
+                [
+                    "dane", "check", domain, "--server", "127.0.0.1:\(server.port)", "--ds",
+                    test.bogus ? wrongDSData : dsData, "--zone", "example.test", "--smtp-port", smtpPort,
+                ])
+            for (path, run) in [("resolver", viaResolver), ("ds", viaDS)] {
+                #expect(run.succeeded == test.passes, "\(test.name) via \(path): \(run.stdout)\(run.stderr)")
+                #expect(run.stderr.isEmpty || !run.stderr.contains("Fatal"), "\(run.stderr)")
+            }
+            #expect(viaResolver.stdout.contains("\"verdict\" : \"\(test.passes ? "pass" : "fail")\""), "\(viaResolver.stdout)")
+            // Postfix's verdict.
+            let fingered = try finger("\(domain):\(smtpPort)", resolvConf: resolvConf)
+            #expect(
+                fingered.contains("Verified TLS connection established") == test.passes,
+                "\(test.name): posttls-finger disagrees: \(fingered)")
+            // The reason, as the table says it.
+            let table = viaDS.stdout
+            switch test.name {
+            case "right": #expect(table.contains("DANE match: 3 1 1"), "\(table)")
+            case "wrong": #expect(table.contains("no TLSA record matches"), "\(table)")
+            case "expired3": #expect(table.contains("expired 1 days ago (DANE-EE ignores expiry)"), "\(table)")
+            case "expired2": #expect(table.contains("certificate has expired"), "\(table)")
+            case "bogus": #expect(table.contains("no DNSKEY of example.test. matches the DS"), "\(table)")
+            case "notlsa": #expect(table.contains("no TLSA records at _\(smtpPort)._tcp.mx.notlsa.example.test (securely denied)"), "\(table)")
+            default: #expect(table.contains("the server does not offer STARTTLS"), "\(table)")
+            }
+            #expect(viaResolver.stdout.contains(test.bogus ? "SERVFAIL" : "\"mxSecurity\" : \"secure\""), "\(viaResolver.stdout)")
+
+            // ldns-dane on the TLSA match of the presented certificate, with the served RRset.
+            guard let presented = test.presented, !test.bogus else { continue }
+            let owner = "_\(smtpPort)._tcp.mx.\(test.name).example.test."
+            let served = try Subprocess.check("kdig", ["@127.0.0.1", "-p", "\(server.port)", "+short", owner, "TLSA"])
+            let lines = served.split(separator: "\n").map { "\(owner) 300 IN TLSA \($0)" }
+            let tlsaFile = try directory.write("\(test.name).tlsa", lines.joined(separator: "\n") + "\n")
+            let ldns = try Subprocess.run(
+                "ldns-dane", ["-n", "-c", "\(certs)/\(presented).pem", "-t", tlsaFile, "verify"])
+            #expect(
+                ldns.succeeded == test.passes, "\(test.name): ldns-dane disagrees: \(ldns.stdout)\(ldns.stderr)")
+        }
+        _ = (good, bad)
+        #expect(Date().timeIntervalSince(started) < 60)
+    }
+
+    /// Bad input gets a clear message and exit status, never a trace or a hang.
+    @Test func badInputIsAnError() throws {
+        let sigil = try SigilBinary.require()
+        for arguments in [
+            ["dane", "check", "example.test"], ["dane", "check", "example.test", "--resolver", "nowhere"],
+            ["dane", "check", "example.test", "--server", "127.0.0.1:53"],
+            ["dane", "check", "example.test", "--server", "127.0.0.1:53", "--ds", "1 2"],
+        ] {
+            let run = try Subprocess.run(sigil, arguments)
+            #expect(!run.succeeded && run.stderr.contains("Error:"), "\(arguments): \(run.stderr)")
+        }
+        // Nothing listens: each lookup times out after --timeout, and the check fails cleanly.
+        let start = Date()
+        let run = try Subprocess.run(
+            sigil, ["dane", "check", "example.test", "--resolver", "127.0.0.1:9", "--timeout", "1"])
+        #expect(run.status == 1 && run.stdout.contains("FAIL"), "\(run.stdout)\(run.stderr)")
+        #expect(Date().timeIntervalSince(start) < 30)
+    }
+}
