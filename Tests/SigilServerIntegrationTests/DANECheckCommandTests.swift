@@ -178,6 +178,92 @@ struct DANECheckCommandTests {
         #expect(Date().timeIntervalSince(started) < 60)
     }
 
+    /// `--mta-sts`: the policy fetched over HTTPS (Python's http.server with ssl, a certificate
+    /// for mta-sts.example.test from the lab CA, verified with `--ca-file`), validated, and each
+    /// MX matched against its patterns; a policy that leaves an MX out, and a server whose
+    /// certificate the CA file does not cover, fail.
+    @Test(.requires(.python3, .openssl)) func mtaSTSPolicy() throws {
+        let sigil = try SigilBinary.require()
+        let directory = try TemporaryDirectory()
+        let certs = directory.path + "/certs"
+        try FileManager.default.createDirectory(atPath: certs, withIntermediateDirectories: true)
+        let pki = try LabCertificates(in: certs)
+        try pki.issue("mta-sts", key: .p256, serial: 1, host: "mta-sts")
+        let otherCA = try TemporaryDirectory()
+        _ = try LabCertificates(in: otherCA.path)
+        try directory.write(
+            "example.test.zone",
+            """
+            $ORIGIN example.test.
+            $TTL 300
+            @    SOA  ns1 hostmaster 1 7200 3600 1209600 60
+            @    NS   ns1
+            @    MX   0 mx1
+            @    MX   10 mx2
+            ns1  A    127.0.0.1
+            mx1  A    127.0.0.1
+            mx2  A    127.0.0.1
+            _mta-sts TXT "v=STSv1; id=20260101"
+
+            """)
+        let server = try SigilServerProcess(["--zone", "example.test=\(directory.path)/example.test.zone", "--keys", directory.path + "/keys"], in: directory)
+        let ds = try Subprocess.check(sigil, ["ds", "example.test.", "--dir", directory.path + "/keys"])
+            .split(separator: " ").suffix(4).joined(separator: " ").trimmingCharacters(in: .whitespacesAndNewlines)
+        let web = directory.path + "/web"
+        try FileManager.default.createDirectory(atPath: web + "/.well-known", withIntermediateDirectories: true)
+        let script = try directory.write(
+            "https.py",
+            """
+            import http.server, os, ssl, sys
+            os.chdir(sys.argv[3])
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(sys.argv[1], sys.argv[2])
+            server = http.server.HTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+            server.socket = context.wrap_socket(server.socket, server_side=True)
+            print(server.server_address[1], flush=True)
+            server.serve_forever()
+
+            """)
+        let log = directory.path + "/https.log"
+        let https = try Subprocess.start(
+            try Subprocess.find("python3").orThrow("python3"), [script, certs + "/mta-sts.pem", certs + "/mta-sts.key", web],
+            log: log)
+        defer {
+            kill(https.processIdentifier, SIGKILL)
+            https.waitUntilExit()
+        }
+        var port = ""
+        for _ in 0..<100 where port.isEmpty {
+            port = String(decoding: Subprocess.readFile(log), as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+            if port.isEmpty { usleep(50_000) }
+        }
+        func check(_ policy: String, caFile: String) throws -> String {
+            try directory.write("web/.well-known/mta-sts.txt", policy)
+            let run = try Subprocess.run(
+                sigil,
+                [
+                    "dane", "check", "example.test", "--server", "127.0.0.1:\(server.port)", "--ds", ds, "--mta-sts",
+                    "--ca-file", caFile, "--mta-sts-connect", "127.0.0.1:\(port)", "--timeout", "2",
+                ])
+            return run.stdout + run.stderr
+        }
+        let good = try check(
+            "version: STSv1\nmode: enforce\nmx: mx1.example.test\nmx: *.example.test\nmax_age: 86400\n",
+            caFile: certs + "/ca.pem")
+        #expect(good.contains("PASS  mta-sts.example.test"), "\(good)")
+        #expect(good.contains("mode enforce, max_age 86400"), "\(good)")
+        #expect(good.contains("mx1.example.test matches the policy") && good.contains("mx2.example.test matches the policy"), "\(good)")
+        #expect(good.contains("\"v=STSv1; id=20260101\""), "the TXT id is checked: \(good)")
+        let partial = try check(
+            "version: STSv1\nmode: enforce\nmx: mx1.example.test\nmax_age: 86400\n", caFile: certs + "/ca.pem")
+        #expect(partial.contains("mx2.example.test matches no mx pattern"), "\(partial)")
+        let invalid = try check("version: STSv1\nmode: sometimes\nmx: mx1.example.test\nmax_age: 86400\n", caFile: certs + "/ca.pem")
+        #expect(invalid.contains("invalid policy: mode must be one of"), "\(invalid)")
+        let untrusted = try check(
+            "version: STSv1\nmode: enforce\nmx: *.example.test\nmax_age: 86400\n", caFile: otherCA.path + "/ca.pem")
+        #expect(untrusted.contains("TLS to mta-sts.example.test failed"), "\(untrusted)")
+    }
+
     /// Bad input gets a clear message and exit status, never a trace or a hang.
     @Test func badInputIsAnError() throws {
         let sigil = try SigilBinary.require()
