@@ -224,12 +224,12 @@ package struct DomainCheck: Sendable {
             }
             if let days = result.expiryDays {
                 let byEE = result.matched?.hasPrefix("3 ") == true
-                if days < 0 {
+                if result.expired {
                     add(
                         "certificate \(target)", byEE ? .warn : .fail,
-                        "expired \(-days) days ago" + (byEE ? " (DANE-EE ignores expiry)" : ""))
+                        "expired \(count(-days, "day")) ago" + (byEE ? " (DANE-EE ignores expiry)" : ""))
                 } else {
-                    add("certificate \(target)", days < 14 ? .warn : .pass, "expires in \(days) days")
+                    add("certificate \(target)", days < 14 ? .warn : .pass, "expires in \(count(days, "day"))")
                 }
             }
         }
@@ -249,6 +249,8 @@ package struct DomainCheck: Sendable {
         }
         return (report, findings)
     }
+
+    func count(_ number: Int, _ unit: String) -> String { number == 1 ? "1 \(unit)" : "\(number) \(unit)s" }
 
     func abbreviate(_ record: String) -> String {
         let fields = record.split(separator: " ")

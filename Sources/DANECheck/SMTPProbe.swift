@@ -11,8 +11,9 @@ package struct SMTPProbeResult: Codable, Sendable {
     package var verified = false
     /// The record that matched, "U S M HEX".
     package var matched: String?
-    /// Days until the end-entity certificate expires (negative: expired).
+    /// Whole days until the end-entity certificate expires (negative: since it expired).
     package var expiryDays: Int?
+    package var expired = false
     package var error: String?
 }
 
@@ -98,7 +99,8 @@ package enum SMTPProbe {
             var days: Int32 = 0
             var seconds: Int32 = 0
             if ASN1_TIME_diff(&days, &seconds, nil, notAfter) == 1 {
-                result.expiryDays = Int(days) - (seconds < 0 && days <= 0 ? 1 : 0)
+                result.expiryDays = Int(days)
+                result.expired = days < 0 || seconds < 0
             }
         }
         let verify = SSL_get_verify_result(ssl)
@@ -128,7 +130,7 @@ package enum SMTPProbe {
             if code == 0 { break }
             var buffer = [CChar](repeating: 0, count: 256)
             ERR_error_string_n(code, &buffer, buffer.count)
-            texts.append(String(cString: buffer))
+            texts.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         return texts.isEmpty ? "connection closed" : texts.joined(separator: "; ")
     }

@@ -155,7 +155,7 @@ struct DANECheckCommandTests {
             switch test.name {
             case "right": #expect(table.contains("DANE match: 3 1 1"), "\(table)")
             case "wrong": #expect(table.contains("no TLSA record matches"), "\(table)")
-            case "expired3": #expect(table.contains("expired 1 days ago (DANE-EE ignores expiry)"), "\(table)")
+            case "expired3": #expect(table.contains("expired 1 day ago (DANE-EE ignores expiry)"), "\(table)")
             case "expired2": #expect(table.contains("certificate has expired"), "\(table)")
             case "bogus": #expect(table.contains("no DNSKEY of example.test. matches the DS"), "\(table)")
             case "notlsa": #expect(table.contains("no TLSA records at _\(smtpPort)._tcp.mx.notlsa.example.test (securely denied)"), "\(table)")
