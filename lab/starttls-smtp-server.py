@@ -1,21 +1,17 @@
 """A tiny SMTP server for the DANE lab: just enough for a STARTTLS client to reach the TLS
 handshake (220, EHLO -> 250 STARTTLS, STARTTLS -> 220, then TLS with the given certificate).
 
-usage: starttls-smtp-server.py CHAIN.pem KEY.pem LIFETIME_SECONDS [no-starttls] [port=N]
-Listens on a free 127.0.0.1 port (or port N), prints it, and exits after LIFETIME_SECONDS without a
-connection. With no-starttls it does not offer STARTTLS (a server a DANE sender must not deliver
-to); port=N lets a restarted server (a renewed certificate) keep its predecessor's port.
+usage: starttls-smtp-server.py CHAIN.pem KEY.pem LIFETIME_SECONDS [no-starttls]
+Listens on a free 127.0.0.1 port, prints it, and exits after LIFETIME_SECONDS without a connection.
+The files are read again for each connection, so a renewal that replaces them takes effect at once.
+With no-starttls it does not offer STARTTLS (a server a DANE sender must not deliver to).
 """
 import socket, ssl, sys
 
 cert, key, lifetime = sys.argv[1], sys.argv[2], float(sys.argv[3])
 offer_tls = "no-starttls" not in sys.argv[4:]
-port = int(next((a[5:] for a in sys.argv[4:] if a.startswith("port=")), "0"))
-context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-context.load_cert_chain(cert, key)
 listener = socket.socket()
-listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-listener.bind(("127.0.0.1", port))
+listener.bind(("127.0.0.1", 0))
 listener.listen(4)
 listener.settimeout(lifetime)
 print(listener.getsockname()[1], flush=True)
@@ -48,6 +44,8 @@ while True:
     try:
         connection.sendall(b"220 mx1.example.test ESMTP lab\r\n")
         if converse(connection.makefile("rb"), connection.sendall, False) == "tls":
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(cert, key)
             tls = context.wrap_socket(connection, server_side=True)
             converse(tls.makefile("rb"), tls.sendall, True)
             tls.close()

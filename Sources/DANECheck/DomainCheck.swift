@@ -71,10 +71,12 @@ package struct DomainCheck: Sendable {
         } else if exchanges.isEmpty {
             add(scope, "MX", .fail, mx.nameError ? "the domain does not exist" : "no MX records")
         } else {
-            let list = exchanges.map { "\($0.0) \(SMTPProbe.lowercaseText($0.1)) (TTL \($0.2))" }.joined(separator: ", ")
+            let list = exchanges.map { "\($0.0) \(SMTPProbe.lowercaseText($0.1)) (TTL \($0.2))" }.joined(
+                separator: ", ")
             add(
                 scope, "MX", mx.security == .secure ? .pass : .fail,
-                mx.security == .secure ? "secure: \(list)" : "not DNSSEC-validated (\(mx.reason ?? "insecure")): \(list)")
+                mx.security == .secure
+                    ? "secure: \(list)" : "not DNSSEC-validated (\(mx.reason ?? "insecure")): \(list)")
             // The provider's MX validation: one MX, or one preferred host (as 0 and 10).
             let lowest = exchanges.filter { $0.0 == exchanges[0].0 }
             if exchanges.count == 1 {
@@ -84,7 +86,9 @@ package struct DomainCheck: Sendable {
                     scope, "MX preconditions", .pass,
                     "one preferred MX: priorities " + exchanges.map { "\($0.0)" }.joined(separator: "/"))
             } else {
-                add(scope, "MX preconditions", .warn, "\(lowest.count) MX hosts share the lowest priority \(exchanges[0].0)")
+                add(
+                    scope, "MX preconditions", .warn,
+                    "\(lowest.count) MX hosts share the lowest priority \(exchanges[0].0)")
             }
         }
         checkTXT(domain, label: "_mta-sts", prefix: "v=STSv1", check: "MTA-STS TXT", RecordSyntax.mtaSTSRecord, add)
@@ -193,13 +197,18 @@ package struct DomainCheck: Sendable {
         } else if records.isEmpty {
             add("TLSA", .fail, "no TLSA records at \(owner)" + (tlsa.security == .secure ? " (securely denied)" : ""))
         } else if tlsa.security != .secure {
-            add("TLSA", .fail, "\(owner): TLSA records not DNSSEC-validated, so unusable (\(tlsa.reason ?? "insecure"))")
+            add(
+                "TLSA", .fail, "\(owner): TLSA records not DNSSEC-validated, so unusable (\(tlsa.reason ?? "insecure"))"
+            )
         } else {
             for record in records {
                 if let problem = RecordSyntax.tlsaProblem(record) {
                     add("TLSA", .fail, "malformed TLSA \(record.text): \(problem)")
                 } else if record.usage < 2 {
-                    add("TLSA", .warn, "\(record.usage) \(record.selector) \(record.matchingType): usages 0 and 1 are unusable for SMTP (RFC 7672 §3.1.3)")
+                    add(
+                        "TLSA", .warn,
+                        "\(record.usage) \(record.selector) \(record.matchingType): usages 0 and 1 are unusable for SMTP (RFC 7672 §3.1.3)"
+                    )
                 } else {
                     usable.append(record)
                 }
@@ -244,7 +253,9 @@ package struct DomainCheck: Sendable {
             } else if let ta = others.first(where: { $0.usage == 2 }) {
                 add("next key", .pass, "a DANE-TA record covers a renewal by the same CA: \(abbreviate(ta.text))")
             } else {
-                add("next key", .warn, "no record for a next key: a renewal with a new key breaks DANE until caches expire")
+                add(
+                    "next key", .warn,
+                    "no record for a next key: a renewal with a new key breaks DANE until caches expire")
             }
         }
         return (report, findings)
@@ -266,7 +277,8 @@ extension DomainReport {
         let checkWidth = min(36, findings.map(\.check.count).max() ?? 0)
         var lines = findings.map { finding in
             let verdict = finding.verdict.rawValue.uppercased().padding(toLength: 4, withPad: " ", startingAt: 0)
-            return "\(verdict)  \(finding.scope.padding(toLength: max(scopeWidth, finding.scope.count), withPad: " ", startingAt: 0))  \(finding.check.padding(toLength: max(checkWidth, finding.check.count), withPad: " ", startingAt: 0))  \(finding.detail)"
+            return
+                "\(verdict)  \(finding.scope.padding(toLength: max(scopeWidth, finding.scope.count), withPad: " ", startingAt: 0))  \(finding.check.padding(toLength: max(checkWidth, finding.check.count), withPad: " ", startingAt: 0))  \(finding.detail)"
         }
         lines.append("\(domain): \(verdict.rawValue.uppercased())")
         return lines.joined(separator: "\n")

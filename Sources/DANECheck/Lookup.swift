@@ -53,7 +53,8 @@ package struct ValidatingResolverLookup: SecureLookup {
         if answer.security == .insecure { answer.reason = "the resolver did not set AD (not validated)" }
         for _ in 0..<8 {
             let here = message.answers.filter { $0.name == answer.name }
-            if let cname = here.first(where: { $0.type == .cname }), case .cname(let target) = cname.data, type != .cname
+            if let cname = here.first(where: { $0.type == .cname }), case .cname(let target) = cname.data,
+                type != .cname
             {
                 answer.aliases.append(target.target)
                 answer.name = target.target

@@ -26,12 +26,15 @@ package struct MTASTSPolicy: Equatable, Sendable {
         var fields: [String: [String]] = [:]
         for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             let line = line.trimmingCharacters(in: .whitespaces)
-            guard let colon = line.firstIndex(of: ":") else { throw ValidationFailure("not a key: value line: \(line)") }
+            guard let colon = line.firstIndex(of: ":") else {
+                throw ValidationFailure("not a key: value line: \(line)")
+            }
             let key = line[..<colon].trimmingCharacters(in: .whitespaces)
             fields[key, default: []].append(line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
         guard fields["version"] == ["STSv1"] else { throw ValidationFailure("version must be STSv1") }
-        guard let mode = fields["mode"]?.first, fields["mode"]?.count == 1, ["enforce", "testing", "none"].contains(mode)
+        guard let mode = fields["mode"]?.first, fields["mode"]?.count == 1,
+            ["enforce", "testing", "none"].contains(mode)
         else { throw ValidationFailure("mode must be one of enforce, testing, none") }
         guard let ageText = fields["max_age"]?.first, let maxAge = Int(ageText), (0...31_557_600).contains(maxAge)
         else { throw ValidationFailure("max_age must be 0 to 31557600 seconds") }
@@ -76,7 +79,8 @@ package enum MTASTS {
             return findings
         }
         let body: String
-        do { body = try fetch(host: host, path: "/.well-known/mta-sts.txt", at: target, caFile: options.caFile) } catch {
+        do { body = try fetch(host: host, path: "/.well-known/mta-sts.txt", at: target, caFile: options.caFile) } catch
+        {
             add("MTA-STS policy", .fail, "\(error)")
             return findings
         }
@@ -85,7 +89,9 @@ package enum MTASTS {
             add("MTA-STS policy", .fail, "invalid policy: \(error)")
             return findings
         }
-        add("MTA-STS policy", .pass, "mode \(policy.mode), max_age \(policy.maxAge), mx \(policy.mx.joined(separator: " "))")
+        add(
+            "MTA-STS policy", .pass,
+            "mode \(policy.mode), max_age \(policy.maxAge), mx \(policy.mx.joined(separator: " "))")
         for exchange in mx {
             let name = SMTPProbe.lowercaseText(exchange)
             if policy.mx.contains(where: { MTASTSPolicy.matches($0, host: name) }) {
@@ -99,7 +105,9 @@ package enum MTASTS {
 
     /// One HTTPS GET over libssl, the certificate verified for `host` against `caFile`; the body
     /// of a 200 answer.
-    static func fetch(host: String, path: String, at target: ServerAddress, caFile: String?) throws(ValidationFailure)
+    static func fetch(
+        host: String, path: String, at target: ServerAddress, caFile: String?
+    ) throws(ValidationFailure)
         -> String
     {
         guard let address = SocketAddress(host: target.host, port: target.port) else {
@@ -119,13 +127,18 @@ package enum MTASTS {
         SSL_set_verify(ssl, SSL_VERIFY_PEER, nil)
         _ = SSL_set1_host(ssl, host)
         // SNI: SSL_set_tlsext_host_name is a macro over SSL_ctrl.
-        _ = host.withCString { SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, Int(TLSEXT_NAMETYPE_host_name), UnsafeMutableRawPointer(mutating: $0)) }
+        _ = host.withCString {
+            SSL_ctrl(
+                ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, Int(TLSEXT_NAMETYPE_host_name), UnsafeMutableRawPointer(mutating: $0)
+            )
+        }
         _ = SSL_set_fd(ssl, socket.fd)
         guard SSL_connect(ssl) == 1 else {
             let verify = SSL_get_verify_result(ssl)
             throw ValidationFailure(
                 "TLS to \(host) failed: "
-                    + (verify == X509_V_OK ? "handshake error" : String(cString: X509_verify_cert_error_string(verify))))
+                    + (verify == X509_V_OK ? "handshake error" : String(cString: X509_verify_cert_error_string(verify)))
+            )
         }
         let request = "GET \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n"
         _ = request.withCString { SSL_write(ssl, $0, Int32(strlen($0))) }

@@ -103,7 +103,9 @@ package final class TimedSocket {
             getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size)
             guard ready == 1, error == 0 else {
                 close(fd)
-                throw NetworkError(ready == 0 ? "connect: timed out after \(Int(timeout)) s" : "connect: \(String(cString: strerror(error)))")
+                throw NetworkError(
+                    ready == 0
+                        ? "connect: timed out after \(Int(timeout)) s" : "connect: \(String(cString: strerror(error)))")
             }
         }
         _ = fcntl(fd, F_SETFL, flags)
@@ -114,7 +116,9 @@ package final class TimedSocket {
     package func send(_ bytes: [UInt8]) throws(NetworkError) {
         var offset = 0
         while offset < bytes.count {
-            let rc = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            let rc = bytes.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+            }
             guard rc > 0 else { throw NetworkError("send: \(String(cString: strerror(errno)))") }
             offset += rc
         }

@@ -33,7 +33,9 @@ package enum TLSRPT {
     /// The bytes of a report file, gunzipped when they start with the gzip magic (`.json.gz`,
     /// RFC 8460 §5.3).
     package static func contents(of path: String) throws(ValidationFailure) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationFailure("cannot read the file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationFailure("cannot read the file")
+        }
         let bytes = [UInt8](data)
         guard bytes.count >= 2, bytes[0] == 0x1F, bytes[1] == 0x8B else { return bytes }
         return try gunzip(bytes)
@@ -82,7 +84,9 @@ package enum TLSRPT {
             start.count >= 10
         else { throw ValidationFailure("no date-range.start-datetime") }
         guard report["report-id"] is String else { throw ValidationFailure("no report-id") }
-        guard let policies = report["policies"] as? [[String: Any]] else { throw ValidationFailure("no policies array") }
+        guard let policies = report["policies"] as? [[String: Any]] else {
+            throw ValidationFailure("no policies array")
+        }
         var summaries: [PolicySummary] = []
         for (index, entry) in policies.enumerated() {
             guard let policy = entry["policy"] as? [String: Any], let type = policy["policy-type"] as? String,
@@ -150,7 +154,8 @@ package enum TLSRPT {
             for failure in group.flatMap(\.failures) { byType[failure.resultType, default: []].append(failure) }
             for type in byType.keys.sorted() {
                 let failures = byType[type]!
-                lines.append("  \(type): \(failures.map(\.count).reduce(0, +)) sessions")
+                let total = failures.map(\.count).reduce(0, +)
+                lines.append("  \(type): \(total) session\(total == 1 ? "" : "s")")
                 for failure in failures {
                     lines.append(
                         "    \(failure.count)  from \(failure.sendingIP) to \(failure.receivingMX) [\(failure.receivingIP)]"

@@ -54,14 +54,23 @@ struct DaneCheckCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if resolver != nil, server != nil || ds != nil { throw ValidationError("give --resolver, or --server with --ds") }
+        if resolver != nil, server != nil || ds != nil {
+            throw ValidationError("give --resolver, or --server with --ds")
+        }
         if (server == nil) != (ds == nil) { throw ValidationError("--server and --ds go together") }
-        if resolver == nil, server == nil { throw ValidationError("give --resolver HOST:PORT, or --server HOST:PORT --ds \"...\"") }
-        for address in [resolver, server, mtaSTSConnect].compactMap({ $0 }) where ServerAddress(parsing: address) == nil {
+        if resolver == nil, server == nil {
+            throw ValidationError("give --resolver HOST:PORT, or --server HOST:PORT --ds \"...\"")
+        }
+        for address in [resolver, server, mtaSTSConnect].compactMap({ $0 }) where ServerAddress(parsing: address) == nil
+        {
             throw ValidationError("not a numeric HOST:PORT: \(address)")
         }
-        if let ds, DS(presentation: ds) == nil { throw ValidationError("--ds must be \"TAG ALGORITHM DIGEST-TYPE HEX\": \(ds)") }
-        guard (try? DNSName(text: absolute(domain))) != nil else { throw ValidationError("not a domain name: \(domain)") }
+        if let ds, DS(presentation: ds) == nil {
+            throw ValidationError("--ds must be \"TAG ALGORITHM DIGEST-TYPE HEX\": \(ds)")
+        }
+        guard (try? DNSName(text: absolute(domain))) != nil else {
+            throw ValidationError("not a domain name: \(domain)")
+        }
         if let zone, (try? DNSName(text: absolute(zone))) == nil { throw ValidationError("not a zone name: \(zone)") }
         guard timeout > 0, timeout <= 120 else { throw ValidationError("--timeout must be 0 to 120 seconds") }
     }
@@ -80,7 +89,8 @@ struct DaneCheckCommand: ParsableCommand {
         } else {
             throw ValidationError("give --resolver, or --server with --ds")
         }
-        let options = mtaSTS ? MTASTSOptions(caFile: caFile, connect: mtaSTSConnect.flatMap(ServerAddress.init(parsing:))) : nil
+        let options =
+            mtaSTS ? MTASTSOptions(caFile: caFile, connect: mtaSTSConnect.flatMap(ServerAddress.init(parsing:))) : nil
         let report = DomainCheck(lookup: lookup, smtpPort: smtpPort, timeout: timeout, mtaSTS: options).run(name)
         print(json ? report.json : report.table)
         if report.verdict == .fail { throw ExitCode(1) }

@@ -41,7 +41,8 @@ struct TLSRPTSummaryCommand: ParsableCommand {
                 let hosts = summary.mxHosts.isEmpty ? [summary.policyDomain] : summary.mxHosts
                 let found = hosts.compactMap { host in
                     records.first { owner, _ in
-                        owner.hasSuffix("._tcp." + host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".")))
+                        owner.hasSuffix(
+                            "._tcp." + host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".")))
                     }?.value
                 }
                 return found.isEmpty ? nil : found.reduce(into: Set<String>()) { $0.formUnion($1) }

@@ -24,13 +24,16 @@ struct ValidationTests {
             return DS(keyTag: data.keyTag, algorithm: data.algorithm.rawValue, digestType: 2, digest: data.digest)
         }
 
-        func sign(_ rrset: [ResourceRecord], with key: SigningKey, record: DNSKEY, validFrom: UInt32? = nil) throws
+        func sign(
+            _ rrset: [ResourceRecord], with key: SigningKey, record: DNSKEY, validFrom: UInt32? = nil
+        ) throws
             -> RRSIG
         {
             var signature = RRSIG(
                 typeCovered: rrset[0].type, algorithm: key.algorithm.rawValue,
                 labels: UInt8(rrset[0].name.labelCount), originalTTL: rrset[0].ttl,
-                expiration: (validFrom ?? ValidationTests.now) &+ 86_400, inception: (validFrom ?? ValidationTests.now) &- 3600,
+                expiration: (validFrom ?? ValidationTests.now) &+ 86_400,
+                inception: (validFrom ?? ValidationTests.now) &- 3600,
                 keyTag: record.keyTag, signer: ValidationTests.zone, signature: [])
             signature.signature = try key.sign(Validation.signedData(rrset: rrset, signature: signature))
             return signature
@@ -55,17 +58,23 @@ struct ValidationTests {
             dnskeys: zone.dnskeys, signatures: [keySignature], anchor: zone.ds, zone: Self.zone, now: Self.now
         ).get()
         #expect(keys.count == 2)
-        let rrset = [try Self.tlsa(String(repeating: "AB", count: 32)), try Self.tlsa(String(repeating: "CD", count: 32))]
+        let rrset = [
+            try Self.tlsa(String(repeating: "AB", count: 32)), try Self.tlsa(String(repeating: "CD", count: 32)),
+        ]
         let signature = try zone.sign(rrset, with: zone.zsk, record: zone.zskRecord)
-        #expect(Validation.verify(rrset: rrset, signatures: [signature], keys: keys, zone: Self.zone, now: Self.now) == nil)
+        #expect(
+            Validation.verify(rrset: rrset, signatures: [signature], keys: keys, zone: Self.zone, now: Self.now) == nil)
         // The order of the records does not matter (canonical order, RFC 4034 §6.3).
         #expect(
-            Validation.verify(rrset: rrset.reversed(), signatures: [signature], keys: keys, zone: Self.zone, now: Self.now)
+            Validation.verify(
+                rrset: rrset.reversed(), signatures: [signature], keys: keys, zone: Self.zone, now: Self.now)
                 == nil)
         // A changed record, an expired signature, a wrong key: each fails, with a reason.
         var changed = rrset
         changed[0] = try Self.tlsa(String(repeating: "EF", count: 32))
-        #expect(Validation.verify(rrset: changed, signatures: [signature], keys: keys, zone: Self.zone, now: Self.now) != nil)
+        #expect(
+            Validation.verify(rrset: changed, signatures: [signature], keys: keys, zone: Self.zone, now: Self.now)
+                != nil)
         let old = try zone.sign(rrset, with: zone.zsk, record: zone.zskRecord, validFrom: Self.now - 10 * 86_400)
         let expired = Validation.verify(rrset: rrset, signatures: [old], keys: keys, zone: Self.zone, now: Self.now)
         #expect(expired?.contains("expired") == true)
@@ -135,7 +144,8 @@ struct ValidationTests {
 
     @Test func dsPresentation() throws {
         let ds = try #require(DS(presentation: "example.test. IN DS 12345 13 2 ABCDEF01"))
-        #expect(ds.keyTag == 12345 && ds.algorithm == 13 && ds.digestType == 2 && ds.digest == [0xAB, 0xCD, 0xEF, 0x01])
+        #expect(
+            ds.keyTag == 12345 && ds.algorithm == 13 && ds.digestType == 2 && ds.digest == [0xAB, 0xCD, 0xEF, 0x01])
         #expect(DS(presentation: "12345 13 2 abcdef01")?.digest == [0xAB, 0xCD, 0xEF, 0x01])
         #expect(DS(presentation: "12345 13") == nil)
         #expect(DS(presentation: "12345 13 2 XYZ") == nil)

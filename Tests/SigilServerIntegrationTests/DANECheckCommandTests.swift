@@ -29,6 +29,8 @@ struct DANECheckCommandTests {
         var starttls = true
         /// The certificate the server presents (nil: none, no STARTTLS).
         var presented: String? = "good"
+        /// The MX host is a CNAME to this case's host (RFC 7672 §2.2.2: TLSA at the target).
+        var alias: String? = nil
     }
 
     static let cases: [Case] = [
@@ -39,6 +41,7 @@ struct DANECheckCommandTests {
         Case(name: "bogus", passes: false, bogus: true),
         Case(name: "notlsa", passes: false, tlsa: false),
         Case(name: "plain", passes: false, starttls: false, presented: nil),
+        Case(name: "alias", passes: true, tlsa: false, alias: "right"),
     ]
 
     @Test func agreesWithPosttlsFingerAndLdnsDane() throws {
@@ -71,7 +74,9 @@ struct DANECheckCommandTests {
             """
         var tlsa = ""
         for test in Self.cases {
-            zone += "\(test.name) MX 0 mx.\(test.name)\nmx.\(test.name) A 127.0.0.1\n"
+            zone +=
+                "\(test.name) MX 0 mx.\(test.name)\nmx.\(test.name) "
+                + (test.alias.map { "CNAME mx.\($0)\n" } ?? "A 127.0.0.1\n")
             if test.tlsa {
                 tlsa +=
                     "      - { host: mx.\(test.name), port: \(port(test)), certificates: [certs/\(test.certificate).pem], records: [\(test.records)] }\n"
@@ -133,7 +138,8 @@ struct DANECheckCommandTests {
             let (unbound, resolvConf) = test.bogus ? (bad, badResolvConf) : (good, goodResolvConf)
             // Both validation paths.
             let viaResolver = try Subprocess.run(
-                sigil, ["dane", "check", domain, "--resolver", "\(unbound.address):53", "--smtp-port", smtpPort, "--json"])
+                sigil,
+                ["dane", "check", domain, "--resolver", "\(unbound.address):53", "--smtp-port", smtpPort, "--json"])
             let viaDS = try Subprocess.run(
                 sigil,
                 [
@@ -144,7 +150,9 @@ struct DANECheckCommandTests {
                 #expect(run.succeeded == test.passes, "\(test.name) via \(path): \(run.stdout)\(run.stderr)")
                 #expect(run.stderr.isEmpty || !run.stderr.contains("Fatal"), "\(run.stderr)")
             }
-            #expect(viaResolver.stdout.contains("\"verdict\" : \"\(test.passes ? "pass" : "fail")\""), "\(viaResolver.stdout)")
+            #expect(
+                viaResolver.stdout.contains("\"verdict\" : \"\(test.passes ? "pass" : "fail")\""),
+                "\(viaResolver.stdout)")
             // Postfix's verdict.
             let fingered = try finger("\(domain):\(smtpPort)", resolvConf: resolvConf)
             #expect(
@@ -154,17 +162,25 @@ struct DANECheckCommandTests {
             let table = viaDS.stdout
             switch test.name {
             case "right": #expect(table.contains("DANE match: 3 1 1"), "\(table)")
+            case "alias":
+                #expect(table.contains("_\(smtpPort)._tcp.mx.right.example.test: 1 secure record"), "\(table)")
+                #expect(table.contains("DANE match: 3 1 1"), "\(table)")
             case "wrong": #expect(table.contains("no TLSA record matches"), "\(table)")
             case "expired3": #expect(table.contains("expired 1 day ago (DANE-EE ignores expiry)"), "\(table)")
             case "expired2": #expect(table.contains("certificate has expired"), "\(table)")
             case "bogus": #expect(table.contains("no DNSKEY of example.test. matches the DS"), "\(table)")
-            case "notlsa": #expect(table.contains("no TLSA records at _\(smtpPort)._tcp.mx.notlsa.example.test (securely denied)"), "\(table)")
+            case "notlsa":
+                #expect(
+                    table.contains("no TLSA records at _\(smtpPort)._tcp.mx.notlsa.example.test (securely denied)"),
+                    "\(table)")
             default: #expect(table.contains("the server does not offer STARTTLS"), "\(table)")
             }
-            #expect(viaResolver.stdout.contains(test.bogus ? "SERVFAIL" : "\"mxSecurity\" : \"secure\""), "\(viaResolver.stdout)")
+            #expect(
+                viaResolver.stdout.contains(test.bogus ? "SERVFAIL" : "\"mxSecurity\" : \"secure\""),
+                "\(viaResolver.stdout)")
 
             // ldns-dane on the TLSA match of the presented certificate, with the served RRset.
-            guard let presented = test.presented, !test.bogus else { continue }
+            guard let presented = test.presented, !test.bogus, test.alias == nil else { continue }
             let owner = "_\(smtpPort)._tcp.mx.\(test.name).example.test."
             let served = try Subprocess.check("kdig", ["@127.0.0.1", "-p", "\(server.port)", "+short", owner, "TLSA"])
             let lines = served.split(separator: "\n").map { "\(owner) 300 IN TLSA \($0)" }
@@ -206,7 +222,9 @@ struct DANECheckCommandTests {
             _mta-sts TXT "v=STSv1; id=20260101"
 
             """)
-        let server = try SigilServerProcess(["--zone", "example.test=\(directory.path)/example.test.zone", "--keys", directory.path + "/keys"], in: directory)
+        let server = try SigilServerProcess(
+            ["--zone", "example.test=\(directory.path)/example.test.zone", "--keys", directory.path + "/keys"],
+            in: directory)
         let ds = try Subprocess.check(sigil, ["ds", "example.test.", "--dir", directory.path + "/keys"])
             .split(separator: " ").suffix(4).joined(separator: " ").trimmingCharacters(in: .whitespacesAndNewlines)
         let web = directory.path + "/web"
@@ -226,7 +244,8 @@ struct DANECheckCommandTests {
             """)
         let log = directory.path + "/https.log"
         let https = try Subprocess.start(
-            try Subprocess.find("python3").orThrow("python3"), [script, certs + "/mta-sts.pem", certs + "/mta-sts.key", web],
+            try Subprocess.find("python3").orThrow("python3"),
+            [script, certs + "/mta-sts.pem", certs + "/mta-sts.key", web],
             log: log)
         defer {
             kill(https.processIdentifier, SIGKILL)
@@ -234,7 +253,9 @@ struct DANECheckCommandTests {
         }
         var port = ""
         for _ in 0..<100 where port.isEmpty {
-            port = String(decoding: Subprocess.readFile(log), as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+            port =
+                String(decoding: Subprocess.readFile(log), as: UTF8.self).split(separator: "\n").first.map(String.init)
+                ?? ""
             if port.isEmpty { usleep(50_000) }
         }
         func check(_ policy: String, caFile: String) throws -> String {
@@ -252,12 +273,15 @@ struct DANECheckCommandTests {
             caFile: certs + "/ca.pem")
         #expect(good.contains("PASS  mta-sts.example.test"), "\(good)")
         #expect(good.contains("mode enforce, max_age 86400"), "\(good)")
-        #expect(good.contains("mx1.example.test matches the policy") && good.contains("mx2.example.test matches the policy"), "\(good)")
+        #expect(
+            good.contains("mx1.example.test matches the policy")
+                && good.contains("mx2.example.test matches the policy"), "\(good)")
         #expect(good.contains("\"v=STSv1; id=20260101\""), "the TXT id is checked: \(good)")
         let partial = try check(
             "version: STSv1\nmode: enforce\nmx: mx1.example.test\nmax_age: 86400\n", caFile: certs + "/ca.pem")
         #expect(partial.contains("mx2.example.test matches no mx pattern"), "\(partial)")
-        let invalid = try check("version: STSv1\nmode: sometimes\nmx: mx1.example.test\nmax_age: 86400\n", caFile: certs + "/ca.pem")
+        let invalid = try check(
+            "version: STSv1\nmode: sometimes\nmx: mx1.example.test\nmax_age: 86400\n", caFile: certs + "/ca.pem")
         #expect(invalid.contains("invalid policy: mode must be one of"), "\(invalid)")
         let untrusted = try check(
             "version: STSv1\nmode: enforce\nmx: *.example.test\nmax_age: 86400\n", caFile: otherCA.path + "/ca.pem")

@@ -25,7 +25,8 @@ final class StartTLSServer {
         // The script prints its port as its first line; later lines are its log.
         let log = directory + "/starttls-\(UUID().uuidString).log"
         process = try Subprocess.start(
-            try Subprocess.find("python3").orThrow("python3"), [Self.script, certificate, key, "\(lifetime)"] + (starttls ? [] : ["no-starttls"]),
+            try Subprocess.find("python3").orThrow("python3"),
+            [Self.script, certificate, key, "\(lifetime)"] + (starttls ? [] : ["no-starttls"]),
             log: log)
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
