@@ -84,9 +84,27 @@ package final class AnchoredLookup: SecureLookup {
         self.anchor = anchor
     }
 
+    /// The anchor's zone: the domain or its nearest ancestor with a DNSKEY RRset (so `--zone` is
+    /// needed only to name another). If the DS does not validate that RRset, the lookups fail as
+    /// bogus with the reason.
+    package static func anchored(
+        server: ServerAddress, domain: DNSName, anchor: DS, timeout: Double = 5
+    ) -> AnchoredLookup {
+        var candidate: DNSName? = domain
+        while let zone = candidate, !zone.isRoot {
+            let lookup = AnchoredLookup(server: server, zone: zone, anchor: anchor, timeout: timeout)
+            switch lookup.zoneKeys() {
+            case .success: return lookup
+            case .failure(let failure) where !failure.description.hasPrefix("no DNSKEY RRset"): return lookup
+            case .failure: candidate = zone.parent
+            }
+        }
+        return AnchoredLookup(server: server, zone: domain, anchor: anchor, timeout: timeout)
+    }
+
     static var now: UInt32 { UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970)) }
 
-    func zoneKeys() -> Result<[DNSKEY], ValidationFailure> {
+    package func zoneKeys() -> Result<[DNSKEY], ValidationFailure> {
         if let known = keys.withLock({ $0 }) { return known }
         let result: Result<[DNSKEY], ValidationFailure>
         do {

@@ -80,6 +80,7 @@ package enum Validation {
             if case .dnskey(let key) = record.data { return key }
             return nil
         }
+        guard !keys.isEmpty else { return .failure(ValidationFailure("no DNSKEY RRset at \(zone.text)")) }
         guard let digestType = DSDigestType(rawValue: anchor.digestType) else {
             return .failure(ValidationFailure("DS digest type \(anchor.digestType) is not supported"))
         }

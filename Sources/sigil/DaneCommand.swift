@@ -32,7 +32,7 @@ struct DaneCheckCommand: ParsableCommand {
     @Option(help: "The zone's DS as trust anchor: \"TAG ALGORITHM DIGEST-TYPE HEX\".")
     var ds: String?
 
-    @Option(help: "The zone --ds belongs to (default: the domain).")
+    @Option(help: "The zone --ds belongs to (default: the domain or its nearest ancestor the DS validates).")
     var zone: String?
 
     @Option(name: .customLong("smtp-port"), help: "SMTP port to connect to and to look TLSA up for.")
@@ -83,9 +83,12 @@ struct DaneCheckCommand: ParsableCommand {
         if let resolver, let address = ServerAddress(parsing: resolver) {
             lookup = ValidatingResolverLookup(address, timeout: timeout)
         } else if let server, let address = ServerAddress(parsing: server), let ds, let anchor = DS(presentation: ds) {
-            lookup = AnchoredLookup(
-                server: address, zone: try zone.map { try DNSName(text: absolute($0)) } ?? name, anchor: anchor,
-                timeout: timeout)
+            if let zone {
+                lookup = AnchoredLookup(
+                    server: address, zone: try DNSName(text: absolute(zone)), anchor: anchor, timeout: timeout)
+            } else {
+                lookup = AnchoredLookup.anchored(server: address, domain: name, anchor: anchor, timeout: timeout)
+            }
         } else {
             throw ValidationError("give --resolver, or --server with --ds")
         }

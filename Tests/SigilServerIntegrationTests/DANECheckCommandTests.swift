@@ -144,7 +144,7 @@ struct DANECheckCommandTests {
                 sigil,
                 [
                     "dane", "check", domain, "--server", "127.0.0.1:\(server.port)", "--ds",
-                    test.bogus ? wrongDSData : dsData, "--zone", "example.test", "--smtp-port", smtpPort,
+                    test.bogus ? wrongDSData : dsData, "--smtp-port", smtpPort,
                 ])
             for (path, run) in [("resolver", viaResolver), ("ds", viaDS)] {
                 #expect(run.succeeded == test.passes, "\(test.name) via \(path): \(run.stdout)\(run.stderr)")
