@@ -218,7 +218,7 @@ package struct DomainCheck: Sendable {
                 "\(owner): \(records.count) secure record(s), \(usable.count) usable, TTL \(tlsa.ttl)")
         }
 
-        guard !report.addresses.isEmpty, !usable.isEmpty || (!records.isEmpty && tlsa.security == .secure) else {
+        guard !report.addresses.isEmpty, !usable.isEmpty else {
             return (report, findings)
         }
         for address in report.addresses {
