@@ -6,7 +6,12 @@ Listens on a free 127.0.0.1 port, prints it, and exits after LIFETIME_SECONDS wi
 The files are read again for each connection, so a renewal that replaces them takes effect at once.
 With no-starttls it does not offer STARTTLS (a server a DANE sender must not deliver to).
 """
-import socket, ssl, sys
+import signal, socket, ssl, sys
+
+# A parent that blocks or ignores SIGTERM (a test runner does) passes that on: take it back, so
+# `kill PID` stops the server.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
+signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 cert, key, lifetime = sys.argv[1], sys.argv[2], float(sys.argv[3])
 offer_tls = "no-starttls" not in sys.argv[4:]
