@@ -299,6 +299,17 @@ struct DANECheckCommandTests {
             let run = try Subprocess.run(sigil, arguments)
             #expect(!run.succeeded && run.stderr.contains("Error:"), "\(arguments): \(run.stderr)")
         }
+        // A malformed TLS report is named with the reason, and the others are still summarised.
+        let samples = SigilBinary.packageRoot + "/Tests/fixtures/tlsrpt/"
+        let reports = try Subprocess.run(
+            sigil,
+            ["tlsrpt", "summary", samples + "success.json", samples + "malformed.json", samples + "failures.json.gz"])
+        #expect(reports.status == 1, "\(reports.stdout)\(reports.stderr)")
+        #expect(reports.stdout.contains("Mail Provider A  2026-01-10  tlsa  example.test: 412 successful, 0 failed"))
+        #expect(reports.stdout.contains("starttls-not-supported: 1 session"), "\(reports.stdout)")
+        #expect(
+            reports.stdout.contains("malformed report \(samples)malformed.json: policies[0]: no valid summary counts"),
+            "\(reports.stdout)")
         // Nothing listens: each lookup times out after --timeout, and the check fails cleanly.
         let start = Date()
         let run = try Subprocess.run(
