@@ -32,7 +32,7 @@ struct DaneCheckCommand: ParsableCommand {
     @Option(help: "The zone's DS as trust anchor: \"TAG ALGORITHM DIGEST-TYPE HEX\".")
     var ds: String?
 
-    @Option(help: "The zone --ds belongs to (default: the domain or its nearest ancestor the DS validates).")
+    @Option(help: "The zone --ds belongs to (default: the domain or its nearest ancestor with a DNSKEY RRset).")
     var zone: String?
 
     @Option(name: .customLong("smtp-port"), help: "SMTP port to connect to and to look TLSA up for.")
