@@ -11,7 +11,8 @@ import Glibc
 /// `sigil dane check` against the lab's STARTTLS server and a Sigil-served signed zone, through
 /// both validation paths (a validating Unbound that must set AD; Sigil's own validation from the
 /// DS), in the acceptance cases: right certificate, wrong certificate, expired certificate under
-/// usage 3 (passes) and usage 2 (fails), a bogus zone (wrong DS), no TLSA, no STARTTLS. In every
+/// usage 3 (passes) and usage 2 (fails), a bogus zone (wrong DS), no TLSA, no STARTTLS; and a
+/// server that never answers (timeout), an MX host that is a CNAME (RFC 7672 §2.2.2). In every
 /// case the verdict must agree with Postfix's posttls-finger (run as in
 /// `DANEIntegrationTests.posttlsFingerVerifiesServedTLSA`: a private mount namespace with its own
 /// resolv.conf, as root) and, where a certificate was presented, with `ldns-dane verify` on the
@@ -31,6 +32,8 @@ struct DANECheckCommandTests {
         var presented: String? = "good"
         /// The MX host is a CNAME to this case's host (RFC 7672 §2.2.2: TLSA at the target).
         var alias: String? = nil
+        /// The server accepts TCP connections and never says a word (the check must time out).
+        var silent = false
     }
 
     static let cases: [Case] = [
@@ -42,6 +45,7 @@ struct DANECheckCommandTests {
         Case(name: "notlsa", passes: false, tlsa: false),
         Case(name: "plain", passes: false, starttls: false, presented: nil),
         Case(name: "alias", passes: true, tlsa: false, alias: "right"),
+        Case(name: "silent", passes: false, presented: nil, silent: true),
     ]
 
     @Test func agreesWithPosttlsFingerAndLdnsDane() throws {
@@ -62,7 +66,23 @@ struct DANECheckCommandTests {
         servers["plain"] = try StartTLSServer(
             certificate: "\(certs)/good.pem", key: "\(certs)/good.key", in: directory.path, lifetime: 60,
             starttls: false)
-        func port(_ test: Case) -> UInt16 { servers[test.starttls ? test.presented! : "plain"]!.port }
+        // A listener that never accepts: the kernel completes the handshake, nobody answers.
+        let silent = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(silent) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(silent, $0, length) == 0 && listen(silent, 16) == 0 && getsockname(silent, $0, &length) == 0
+            }
+        }
+        try #require(bound, "a silent listener")
+        let silentPort = UInt16(bigEndian: address.sin_port)
+        func port(_ test: Case) -> UInt16 {
+            test.silent ? silentPort : servers[test.starttls ? test.presented! : "plain"]!.port
+        }
 
         var zone = """
             $ORIGIN example.test.
@@ -123,10 +143,10 @@ struct DANECheckCommandTests {
         try directory.write(
             "postfix/main.cf",
             "compatibility_level = 3.6\nsmtp_dns_support_level = dnssec\nsmtp_tls_security_level = dane\n")
-        func finger(_ destination: String, resolvConf: String) throws -> String {
+        func finger(_ destination: String, resolvConf: String, timeout: Int = 10) throws -> String {
             let script =
                 "mount --bind \"$0\" /etc/resolv.conf && export MAIL_CONFIG=\"$2\""
-                + " && exec posttls-finger -c -a ipv4 -t 10 -T 10 -l dane -L summary \"$1\""
+                + " && exec posttls-finger -c -a ipv4 -t \(timeout) -T \(timeout) -l dane -L summary \"$1\""
             let output = try Subprocess.run(
                 "unshare", ["-m", "--propagation", "private", "sh", "-c", script, resolvConf, destination, mailConfig])
             return output.stdout + output.stderr
@@ -139,13 +159,14 @@ struct DANECheckCommandTests {
             // Both validation paths.
             let viaResolver = try Subprocess.run(
                 sigil,
-                ["dane", "check", domain, "--resolver", "\(unbound.address):53", "--smtp-port", smtpPort, "--json"])
+                ["dane", "check", domain, "--resolver", "\(unbound.address):53", "--smtp-port", smtpPort, "--json"]
+                    + (test.silent ? ["--timeout", "2"] : []))
             let viaDS = try Subprocess.run(
                 sigil,
                 [
                     "dane", "check", domain, "--server", "127.0.0.1:\(server.port)", "--ds",
                     test.bogus ? wrongDSData : dsData, "--smtp-port", smtpPort,
-                ])
+                ] + (test.silent ? ["--timeout", "2"] : []))
             for (path, run) in [("resolver", viaResolver), ("ds", viaDS)] {
                 #expect(run.succeeded == test.passes, "\(test.name) via \(path): \(run.stdout)\(run.stderr)")
                 #expect(run.stderr.isEmpty || !run.stderr.contains("Fatal"), "\(run.stderr)")
@@ -154,7 +175,7 @@ struct DANECheckCommandTests {
                 viaResolver.stdout.contains("\"verdict\" : \"\(test.passes ? "pass" : "fail")\""),
                 "\(viaResolver.stdout)")
             // Postfix's verdict.
-            let fingered = try finger("\(domain):\(smtpPort)", resolvConf: resolvConf)
+            let fingered = try finger("\(domain):\(smtpPort)", resolvConf: resolvConf, timeout: test.silent ? 3 : 10)
             #expect(
                 fingered.contains("Verified TLS connection established") == test.passes,
                 "\(test.name): posttls-finger disagrees: \(fingered)")
@@ -173,6 +194,7 @@ struct DANECheckCommandTests {
                 #expect(
                     table.contains("no TLSA records at _\(smtpPort)._tcp.mx.notlsa.example.test (securely denied)"),
                     "\(table)")
+            case "silent": #expect(table.contains("timed out waiting for an answer"), "\(table)")
             default: #expect(table.contains("the server does not offer STARTTLS"), "\(table)")
             }
             #expect(
