@@ -22,6 +22,7 @@ package struct Finding: Codable, Sendable {
 package struct MXReport: Codable, Sendable {
     package var host: String
     package var preference: UInt16
+    package var ttl: UInt32 = 0
     package var addresses: [String] = []
     package var addressesSecure = false
     package var tlsaOwner: String?
@@ -105,7 +106,8 @@ package struct DomainCheck: Sendable {
         for (index, exchange) in exchanges.enumerated() {
             group.enter()
             let thread = Thread { [self] in
-                let outcome = checkHost(exchange.1, preference: exchange.0, domain: domain)
+                var outcome = checkHost(exchange.1, preference: exchange.0, domain: domain)
+                outcome.0.ttl = exchange.2
                 results.withLock { $0[index] = outcome }
                 group.leave()
             }

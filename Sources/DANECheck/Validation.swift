@@ -30,6 +30,10 @@ package enum Validation {
                 reason = "signature of \(first.name.text) \(first.type) expired"
                 continue
             }
+            guard Int(signature.labels) <= first.name.labelCount else {
+                reason = "RRSIG of \(first.name.text) \(first.type) claims more labels than its owner has"
+                continue
+            }
             let data = signedData(rrset: rrset, signature: signature)
             for key in keys
             where key.algorithm == signature.algorithm && key.keyTag == signature.keyTag && key.isZoneKey
