@@ -27,6 +27,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CLibSSL", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         /// Sigil's C over libcrypto: ECDSA signing, the query path's digests, the OpenSSL error drain.
         .target(name: "CSigilCrypto", dependencies: ["COpenSSL"]),
         /// epoll, eventfd, recvmmsg/sendmmsg and packet-info cmsgs for the UDP transport (not in Swift's Glibc).
@@ -39,6 +41,10 @@ let package = Package(
             name: "DNSSEC", dependencies: ["DNSWire", "DNSZone", "COpenSSL", "CSodium", "CSigilCrypto"],
             swiftSettings: hotPath),
         .target(name: "DANE", dependencies: ["DNSWire", "DNSZone", "DNSSEC", "COpenSSL"]),
+        /// `sigil dane check` and `sigil tlsrpt`: a validating stub resolver, a STARTTLS DANE client,
+        /// MTA-STS and TLSRPT. Linked by the CLI only, never by the server.
+        .target(
+            name: "DANECheck", dependencies: ["DNSWire", "DNSZone", "DNSSEC", "DANE", "COpenSSL", "CLibSSL", "CZlib"]),
         /// The socket-free query pipeline: decode → stages → answer → sign → encode.
         .target(name: "QueryPipeline", dependencies: ["DNSWire", "DNSZone", "DNSSEC"], swiftSettings: hotPath),
         /// Open-internet abuse controls as a pipeline stage: DNS cookies, rate limiting, a signing budget.
@@ -62,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "sigil",
             dependencies: [
-                "DNSWire", "DNSZone", "DNSSEC", "DANE", "QueryPipeline", "SigilServer",
+                "DNSWire", "DNSZone", "DNSSEC", "DANE", "QueryPipeline", "SigilServer", "DANECheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -93,6 +99,7 @@ let package = Package(
         .testTarget(
             name: "DNSSECTests",
             dependencies: ["SigilTestSupport", "DNSSECTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline"]),
+        .testTarget(name: "DANECheckTests", dependencies: ["DNSWire", "DNSSEC", "DANECheck"]),
         .testTarget(name: "DANETests", dependencies: ["SigilTestSupport", "DANETestSupport", "DNSWire", "DANE"]),
         .testTarget(
             name: "SigilServerTests",
