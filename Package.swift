@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "DANE", targets: ["DANE"]),
         .library(name: "QueryPipeline", targets: ["QueryPipeline"]),
         .library(name: "SigilServer", targets: ["SigilServer"]),
+        .library(name: "KeyManager", targets: ["KeyManager"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,12 +39,14 @@ let package = Package(
             name: "DNSSEC", dependencies: ["DNSWire", "DNSZone", "COpenSSL", "CSodium", "CSigilCrypto"],
             swiftSettings: hotPath),
         .target(name: "DANE", dependencies: ["DNSWire", "DNSZone", "DNSSEC", "COpenSSL"]),
+        /// Key rollovers: BIND timing metadata, the policy and the pure rollover planner.
+        .target(name: "KeyManager", dependencies: ["DNSWire", "DNSSEC"]),
         /// The socket-free query pipeline: decode → stages → answer → sign → encode.
         .target(name: "QueryPipeline", dependencies: ["DNSWire", "DNSZone", "DNSSEC"], swiftSettings: hotPath),
         .target(
             name: "SigilServer",
             dependencies: [
-                "DNSWire", "DNSZone", "DNSSEC", "DANE", "QueryPipeline", "CSigilLinux",
+                "DNSWire", "DNSZone", "DNSSEC", "DANE", "KeyManager", "QueryPipeline", "CSigilLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -57,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "sigil",
             dependencies: [
-                "DNSWire", "DNSZone", "DNSSEC", "DANE", "QueryPipeline", "SigilServer",
+                "DNSWire", "DNSZone", "DNSSEC", "DANE", "KeyManager", "QueryPipeline", "SigilServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -88,6 +91,7 @@ let package = Package(
         .testTarget(
             name: "DNSSECTests",
             dependencies: ["SigilTestSupport", "DNSSECTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline"]),
+        .testTarget(name: "KeyManagerTests", dependencies: ["DNSWire", "DNSSEC", "KeyManager"]),
         .testTarget(name: "DANETests", dependencies: ["SigilTestSupport", "DANETestSupport", "DNSWire", "DANE"]),
         .testTarget(
             name: "SigilServerTests",
