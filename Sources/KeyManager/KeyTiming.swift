@@ -39,11 +39,13 @@ public struct KeyTiming: Sendable, Hashable {
     }
 
     /// The field names BIND writes, in its order, with their values.
-    static let fields: [(name: String, path: WritableKeyPath<KeyTiming, Int64?>)] = [
-        ("Created", \.created), ("Publish", \.publish), ("Activate", \.activate), ("Inactive", \.inactive),
-        ("Delete", \.delete), ("SyncPublish", \.syncPublish), ("SyncDelete", \.syncDelete),
-        ("DSPublish", \.dsPublish),
-    ]
+    static var fields: [(name: String, path: WritableKeyPath<KeyTiming, Int64?>)] {
+        [
+            ("Created", \.created), ("Publish", \.publish), ("Activate", \.activate), ("Inactive", \.inactive),
+            ("Delete", \.delete), ("SyncPublish", \.syncPublish), ("SyncDelete", \.syncDelete),
+            ("DSPublish", \.dsPublish),
+        ]
+    }
 
     public static func isTimingField(_ name: String) -> Bool { fields.contains { $0.name == name } }
 

@@ -40,9 +40,7 @@ public enum KeyTimingFiles {
             privateFile.otherFields =
                 privateFile.otherFields.filter { !KeyTiming.isTimingField($0.name) }
                 + timing.pairs.map { PrivateKeyFile.Field(name: $0.name, value: $0.value) }
-            var text = privateFile.render()
-            defer { text.withUTF8 { _ in } }
-            try replace(key.privateKeyPath, text, mode: 0o600)
+            try replace(key.privateKeyPath, privateFile.render(), mode: 0o600)
         }
         try replace(key.publicKeyPath, publicFile.render(comments: comments), mode: 0o644)
     }
@@ -66,7 +64,7 @@ public enum KeyTimingFiles {
         var written = 0
         var failure: Int32 = 0
         while written < bytes.count {
-            let result = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
+            let result = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
             if result < 0 {
                 if errno == EINTR { continue }
                 failure = errno

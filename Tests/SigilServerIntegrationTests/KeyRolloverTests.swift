@@ -1,0 +1,124 @@
+import DNSWire
+import Foundation
+import SigilTestSupport
+import Testing
+
+@testable import SigilServerTestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Automatic rollovers in the running server, on an accelerated policy of seconds, judged by a
+/// validating Unbound (the zone's KSK DS as trust anchor) that a query loop asks every 200 ms:
+/// not one SERVFAIL and not one answer without AD while the ZSK is rolled twice.
+@Suite(.requires(.kdig, .unbound, .delv, .dnssecSettime))
+struct KeyRolloverTests {
+    static let origin = "rollover.test."
+
+    static let zone = """
+        $ORIGIN rollover.test.
+        $TTL 2
+        @    SOA   ns1 hostmaster 1 7200 3600 1209600 2
+        @    NS    ns1
+        ns1  A     192.0.2.53
+        www  A     192.0.2.80
+
+        """
+
+    @Test func zskRolloverKeepsValidating() throws {
+        let work = try TemporaryDirectory()
+        let file = try work.write("rollover.test.zone", Self.zone)
+        // ZSK rollover takes 2+1 (pre-publication) + 2+1 (retirement) = 6 s; lifetime 9 s.
+        let config = try work.write(
+            "sigil.yaml",
+            """
+            keys: keys
+            zones:
+              - origin: rollover.test
+                file: \(file)
+                dnssec:
+                  key-set: ksk-zsk
+                  zsk-lifetime: 9
+                  ksk-lifetime: 0
+                  propagation-delay: 1
+                  dnskey-ttl: 2
+                  max-zone-ttl: 2
+
+            """)
+        let sigil = try SigilServerProcess(["--config", config, "--udp-workers", "1"], in: work)
+        let ds = try Subprocess.check(try SigilBinary.require(), ["ds", Self.origin, "--dir", work.path + "/keys"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try #require(ds.split(separator: "\n").count == 1, "one KSK: \(ds)\n\(sigil.log)")
+        let unbound = try UnboundProcess(trustAnchor: ds, zone: Self.origin, stubPort: sigil.port, in: work)
+        let anchor = try work.write("anchor.conf", DNSSECValidationTests.delvAnchor(ds))
+
+        var failures: [String] = []
+        var zsks: Set<String> = []
+        var serials: Set<UInt32> = []
+        let deadline = Date().addingTimeInterval(22)
+        var loops = 0
+        while Date() < deadline {
+            for (name, type, rcode) in [
+                ("www.rollover.test.", "A", RCode.noError), ("nope.rollover.test.", "A", .nxDomain),
+                ("rollover.test.", "DNSKEY", .noError),
+            ] {
+                guard let reply = try Kdig.ask(name, type, port: unbound.port, options: ["+dnssec"]) else {
+                    failures.append("\(name) \(type): no answer")
+                    continue
+                }
+                let message = reply.message
+                if message.rcode != rcode || !message.header.authenticData {
+                    failures.append("\(name) \(type): \(message.rcode) AD=\(message.header.authenticData)")
+                }
+                for record in message.answers {
+                    if case .dnskey(let key) = record.data, key.flags == 256 { zsks.insert(Base64.encode(key.publicKey)) }
+                }
+            }
+            if let soa = try Kdig.ask(Self.origin, "SOA", port: sigil.port), case .soa(let data) = soa.message.answers.first?.data {
+                serials.insert(data.serial)
+            }
+            loops += 1
+            usleep(200_000)
+        }
+        #expect(failures.isEmpty, "\(failures.prefix(10))\n\(unbound.log.suffix(2000))\n\(sigil.log)")
+        #expect(loops > 20)
+        // At least one rollover ran to its end: two successors seen, each key-set change a new serial.
+        #expect(zsks.count >= 2, "\(sigil.log)")
+        #expect(serials.count >= 3, "serials \(serials.sorted())\n\(sigil.log)")
+        #expect(sigil.log.contains("ZSK rollover started"), "\(sigil.log)")
+        // delv, on its own, asking Sigil directly.
+        let output = try Subprocess.run(
+            "delv", ["@127.0.0.1", "-p", "\(sigil.port)", "-a", anchor, "+root=rollover.test", "www.rollover.test", "A"])
+        #expect((output.stdout + output.stderr).contains("fully validated"), "\(output.stdout)\(output.stderr)")
+
+        // The timing is BIND's: dnssec-settime reads what Sigil wrote.
+        let keys = try FileManager.default.contentsOfDirectory(atPath: work.path + "/keys").filter { $0.hasSuffix(".private") }
+        try #require(keys.count >= 3)
+        let retired = try keys.map { try Subprocess.check("dnssec-settime", ["-K", work.path + "/keys", "-p", "all", String($0.dropLast(8))]) }
+        #expect(retired.contains { $0.contains("Inactive: ") && !$0.contains("Inactive: UNSET") }, "\(retired)")
+        #expect(retired.contains { $0.contains("SYNC Publish: ") && !$0.contains("SYNC Publish: UNSET") }, "\(retired)")
+
+        // `sigil keys list` shows every key with its role and state.
+        let list = try Subprocess.check(try SigilBinary.require(), ["keys", "list", Self.origin, "--config", config])
+        #expect(list.contains("KSK") && list.contains("ZSK") && list.contains("active"), list)
+    }
+
+    /// A lifetime too short for the TTLs and delays it must wait out stops the server, naming it.
+    @Test func impossiblePolicyIsAConfigError() throws {
+        let work = try TemporaryDirectory()
+        let file = try work.write("rollover.test.zone", Self.zone)
+        let config = try work.write(
+            "sigil.yaml",
+            """
+            zones:
+              - origin: rollover.test
+                file: \(file)
+                dnssec: { zsk-lifetime: 1h, propagation-delay: 1h, dnskey-ttl: 1h }
+
+            """)
+        let result = try Subprocess.run(try SigilBinary.require(), ["serve", "--config", config, "--listen", "127.0.0.1:0"])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("zones[0].dnssec.zsk-lifetime"), "\(result.stderr)")
+    }
+}
