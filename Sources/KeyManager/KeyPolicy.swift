@@ -75,7 +75,8 @@ public struct KeyPolicy: Sendable, Equatable {
                     message:
                         "\(Duration.text(zskLifetime)) is too short: a ZSK rollover takes \(Duration.text(zskMinimumLifetime)) "
                         + "(DNSKEY TTL \(dnskeyTTL)s + propagation delay \(propagationDelay)s before the new key signs, "
-                        + "largest zone TTL \(max(maxZoneTTL, dnskeyTTL))s + propagation delay before the old one goes)"))
+                        + "largest zone TTL \(max(maxZoneTTL, dnskeyTTL))s + propagation delay before the old one goes)"
+                ))
         }
         if kskLifetime > 0, kskLifetime <= kskMinimumLifetime {
             problems.append(

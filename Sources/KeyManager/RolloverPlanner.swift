@@ -202,7 +202,9 @@ public struct RolloverPlanner: Sendable {
                     }
                     plan.steps.append(
                         "ZSK rollover started: successor published, signs at \(KeyTiming.stamp(activate))"
-                            + (old.map { " in place of \($0.id), removed at \(KeyTiming.stamp(activate + policy.zskRetireLag))" }
+                            + (old.map {
+                                " in place of \($0.id), removed at \(KeyTiming.stamp(activate + policy.zskRetireLag))"
+                            }
                                 ?? ""))
                 } else {
                     let sync = now + policy.syncLead

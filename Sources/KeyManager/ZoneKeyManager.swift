@@ -52,7 +52,8 @@ public struct ZoneKeyManager: Sendable {
         var keys: [ZoneKey] = []
         for key in planned where RolloverPlanner.isLive(key, now: now) {
             guard let storedKey = stored[key.id] else { continue }
-            keys.append(ZoneKey(dnskey: storedKey.dnskey, signingKey: storedKey.signingKey, ttl: nil, roles: roles[key.id]))
+            keys.append(
+                ZoneKey(dnskey: storedKey.dnskey, signingKey: storedKey.signingKey, ttl: nil, roles: roles[key.id]))
         }
         return KeySet(
             keys: keys, planned: planned, stored: stored, steps: plan.steps,

@@ -113,6 +113,8 @@ private func signal(_ pid: Int32?) throws {
         print("the key files are updated; a running server acts on them after SIGHUP (kill -HUP <pid>)")
         return
     }
-    guard kill(pid, SIGHUP) == 0 else { throw CommandFailure("cannot signal process \(pid): \(String(cString: strerror(errno)))") }
+    guard kill(pid, SIGHUP) == 0 else {
+        throw CommandFailure("cannot signal process \(pid): \(String(cString: strerror(errno)))")
+    }
     print("sent SIGHUP to \(pid)")
 }

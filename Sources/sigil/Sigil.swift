@@ -6,7 +6,8 @@ struct Sigil: AsyncParsableCommand {
         commandName: "sigil",
         abstract: "An authoritative DNS nameserver that signs its answers online.",
         subcommands: [
-            Serve.self, CheckZone.self, KeygenCommand.self, DSCommand.self, SignCommand.self, TLSACommand.self, KeysCommand.self,
+            Serve.self, CheckZone.self, KeygenCommand.self, DSCommand.self, SignCommand.self, TLSACommand.self,
+            KeysCommand.self,
         ]
     )
 }

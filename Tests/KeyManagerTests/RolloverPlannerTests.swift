@@ -23,7 +23,8 @@ struct Simulation {
         for action in plan.actions {
             switch action {
             case .generate(let algorithm, let role, let timing):
-                keys.append(PlannedKey(id: KeyID(algorithm: algorithm, tag: nextTag), sep: role != .zsk, timing: timing))
+                keys.append(
+                    PlannedKey(id: KeyID(algorithm: algorithm, tag: nextTag), sep: role != .zsk, timing: timing))
                 nextTag += 1
             case .retime(let id, let timing):
                 keys[keys.firstIndex { $0.id == id }!].timing = timing
@@ -54,7 +55,12 @@ struct Simulation {
         check(at: now)
         let roles = roles()
         log.append(
-            (now, keys.filter { RolloverPlanner.isLive($0, now: now) }.map { "\($0.id.tag) \(planner.state($0, roles: roles[$0.id], now: now))" }))
+            (
+                now,
+                keys.filter { RolloverPlanner.isLive($0, now: now) }.map {
+                    "\($0.id.tag) \(planner.state($0, roles: roles[$0.id], now: now))"
+                }
+            ))
     }
 
     /// What a validator needs at `time`: each published algorithm signs both the DNSKEY RRset
@@ -73,7 +79,9 @@ struct Simulation {
         let policy = planner.policy
         for key in keys where !key.sep && roles[key.id]!.signsZone {
             // Pre-publication: signing only once its DNSKEY is in every cache (the first key excepted).
-            if let publish = key.timing.publish, let activate = key.timing.activate, activate > keys.map({ $0.timing.created ?? 0 }).min()! {
+            if let publish = key.timing.publish, let activate = key.timing.activate,
+                activate > keys.map({ $0.timing.created ?? 0 }).min()!
+            {
                 #expect(activate - publish >= policy.zskPublishLead || key.id.algorithm != keys[0].id.algorithm)
             }
         }
@@ -92,7 +100,10 @@ let seconds = KeyPolicy(
         #expect(sim.keys.map(\.sep) == [true, false])
         #expect(sim.tags { $0.signsKeys && $0.published && $0.childDS } == [1])
         #expect(sim.tags { $0.signsZone && $0.published && !$0.signsKeys } == [2])
-        var csk = Simulation(policy: { var p = seconds; p.keySet = .csk; return p }())
+        var csk = Simulation(
+            policy: {
+                var p = seconds; p.keySet = .csk; return p
+            }())
         csk.plan()
         #expect(csk.keys.count == 1 && csk.tags { $0.signsKeys && $0.signsZone && $0.childDS } == [1])
     }
@@ -220,7 +231,8 @@ let seconds = KeyPolicy(
                 timing: KeyTiming(created: t, publish: t + 10, activate: t + 50)))
         #expect(sim.planner.plan(sim.keys, now: t).actions.isEmpty)
         #expect(sim.planner.nextEvent(sim.keys, now: t) == t + 10)
-        #expect(sim.planner.roles(sim.keys, now: t + 60)[KeyID(algorithm: .ecdsaP256SHA256, tag: 99)]?.signsZone == true)
+        #expect(
+            sim.planner.roles(sim.keys, now: t + 60)[KeyID(algorithm: .ecdsaP256SHA256, tag: 99)]?.signsZone == true)
         #expect(sim.planner.roles(sim.keys, now: t + 90)[sim.keys[1].id]?.published == false)
     }
 

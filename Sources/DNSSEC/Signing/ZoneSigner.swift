@@ -95,7 +95,9 @@ public final class ZoneSigner: Sendable {
             keySigningKeys = active.filter { $0.1?.signsKeys ?? false }.map(\.0)
             zoneSigningKeys = active.filter { $0.1?.signsZone ?? false }.map(\.0)
             guard !keySigningKeys.isEmpty, !zoneSigningKeys.isEmpty else {
-                throw SignerError("no active key signs the \(keySigningKeys.isEmpty ? "DNSKEY RRset" : "zone") of \(zone.origin.text)")
+                throw SignerError(
+                    "no active key signs the \(keySigningKeys.isEmpty ? "DNSKEY RRset" : "zone") of \(zone.origin.text)"
+                )
             }
         } else {
             let ksks = active.filter { $0.2 }.map(\.0)

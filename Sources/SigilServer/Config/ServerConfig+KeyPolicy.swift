@@ -68,8 +68,12 @@ extension YAMLReader {
 
     /// A duration that may be 0: seconds, or with units up to `y` (365 days).
     func span(_ node: Node, _ key: String) throws(ConfigError) -> Int64 {
-        guard let text = node.scalar?.string.lowercased() else { throw fail(key, "expected a duration like 90d or 3600") }
-        if text.hasSuffix("y"), let years = Int64(text.dropLast()), years >= 0, years < 100 { return years * 365 * 86_400 }
+        guard let text = node.scalar?.string.lowercased() else {
+            throw fail(key, "expected a duration like 90d or 3600")
+        }
+        if text.hasSuffix("y"), let years = Int64(text.dropLast()), years >= 0, years < 100 {
+            return years * 365 * 86_400
+        }
         if text == "0" { return 0 }
         guard let seconds = TTL.parse(text) else { throw fail(key, "expected a duration like 90d or 3600") }
         return Int64(seconds)

@@ -9,7 +9,7 @@ final class CatalogKeys: Sendable {
     struct ZoneState: Sendable {
         /// Keys live at the last good load: one that vanishes from the directory before its
         /// Delete time is an error, not a quiet change of key set.
-        var known: Set<KeyID> = []
+        var known: [PlannedKey] = []
         var nextEvent: Int64? = nil
         var waitingForDS: [StoredKey] = []
         var parentServers: [String] = []

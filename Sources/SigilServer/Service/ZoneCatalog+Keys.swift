@@ -14,7 +14,9 @@ extension ZoneCatalog {
     /// what each key does in this version of the zone. Each step is logged at notice level with
     /// what comes next. A key file that vanished while its key was still in use stops the load
     /// (logged as critical): the zone keeps serving its last good key set.
-    func managedSigning(_ config: ZoneConfig, _ policy: KeyPolicyConfig, keysDirectory: String)
+    func managedSigning(
+        _ config: ZoneConfig, _ policy: KeyPolicyConfig, keysDirectory: String
+    )
         throws(KeyFileError) -> ZoneSigning
     {
         let origin = config.origin
@@ -25,13 +27,16 @@ extension ZoneCatalog {
         let state = keys.state(origin) ?? CatalogKeys.ZoneState()
         let (found, _) = try manager.load()
         let present = Set(found.map(\.id))
-        let vanished = state.known.subtracting(present)
+        // Only a key that should still be in the zone now: one past its Delete and Inactive may go.
+        let vanished = state.known.filter { !present.contains($0.id) && RolloverPlanner.isLive($0, now: now) }
         if !vanished.isEmpty {
-            let names = vanished.sorted().map { KeyFileName(zone: origin, algorithm: $0.algorithm, keyTag: $0.tag) }
-            logger.critical(
-                "zone \(origin.text): key file(s) \(names.map(\.publicFileName).joined(separator: ", ")) vanished "
-                    + "while the key was in use; still serving the last good key set. Restore the files, or "
-                    + "time the key out with dnssec-settime and remove it from the last run's memory by a restart")
+            let names = vanished.map(\.id).sorted().map {
+                KeyFileName(zone: origin, algorithm: $0.algorithm, keyTag: $0.tag).publicFileName
+            }
+            let message =
+                "zone \(origin.text): key file(s) \(names.joined(separator: ", ")) vanished while the key was "
+                + "in use; still serving the last good key set. Restore the files (or restart to accept the loss)"
+            logger.critical("\(message)")
             keys.update(origin) { $0.nextEvent = now + 30 }
             throw KeyFileError(path: keysDirectory, "key file(s) of \(origin.text) vanished mid-rollover")
         }
@@ -46,7 +51,7 @@ extension ZoneCatalog {
                     : " (asking \(policy.parentServers.joined(separator: " ")))")
         for step in set.steps { logger.notice("zone \(origin.text): \(step); \(next)\(waiting)") }
         keys.update(origin) { zone in
-            zone.known = Set(set.planned.filter { RolloverPlanner.isLive($0, now: now) }.map(\.id))
+            zone.known = set.planned.filter { RolloverPlanner.isLive($0, now: now) }
             zone.nextEvent = set.nextEvent
             zone.waitingForDS = set.waitingForDS
             zone.parentServers = policy.parentServers
@@ -99,7 +104,8 @@ extension ZoneCatalog {
             }
             if answer.allPublished {
                 logger.notice(
-                    "zone \(origin.text): the parent publishes the DS of \(state.waitingForDS.map { "\($0.keyTag)" }.joined(separator: ", "))")
+                    "zone \(origin.text): the parent publishes the DS of \(state.waitingForDS.map { "\($0.keyTag)" }.joined(separator: ", "))"
+                )
                 due.insert(origin)
             }
         }
