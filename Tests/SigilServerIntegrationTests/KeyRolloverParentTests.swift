@@ -87,7 +87,9 @@ struct KeyRolloverParentTests {
             options: ["stub-zone:", "  name: \"rollover.test.\"", "  stub-addr: 127.0.0.1@\(sigilPort)", "server:"])
         let registry = try Registry(sigilPort: sigilPort, knot: knot, in: work)
         let anchor = try work.write(
-            "anchor.conf", "trust-anchors {\n  \"test.\" static-key \(try knot.ksk().replacingOccurrences(of: "3 13 ", with: "3 13 \"", options: [], range: nil))\";\n};\n")
+            "anchor.conf",
+            "trust-anchors {\n  \"test.\" static-key \(try knot.ksk().replacingOccurrences(of: "3 13 ", with: "3 13 \"", options: [], range: nil))\";\n};\n"
+        )
 
         let loop = ValidationLoop(port: unbound.port)
         loop.start()
@@ -100,8 +102,10 @@ struct KeyRolloverParentTests {
         case .ksk, .csk:
             try Subprocess.check(
                 try SigilBinary.require(),
-                ["keys", "roll", Self.child, "--ksk", "--config", configPath, "--dir", work.path + "/keys",
-                 "--server-pid", "\(sigil.process.processIdentifier)"])
+                [
+                    "keys", "roll", Self.child, "--ksk", "--config", configPath, "--dir", work.path + "/keys",
+                    "--server-pid", "\(sigil.process.processIdentifier)",
+                ])
         case .algorithm:
             _ = try config(algorithm: "ed25519", parent: knot.port)
             sigil.signal(SIGHUP)
@@ -119,7 +123,8 @@ struct KeyRolloverParentTests {
             else { continue }
             if serials.insert(data.serial).inserted {
                 let output = try Subprocess.run(
-                    "delv", ["@127.0.0.1", "-p", "\(unbound.port)", "-a", anchor, "+root=test", "www.rollover.test", "A"])
+                    "delv",
+                    ["@127.0.0.1", "-p", "\(unbound.port)", "-a", anchor, "+root=test", "www.rollover.test", "A"])
                 if !(output.stdout + output.stderr).contains("fully validated") {
                     delvFailures.append("serial \(data.serial): \(output.stdout)\(output.stderr)")
                 }
@@ -143,12 +148,15 @@ struct KeyRolloverParentTests {
             case .ksk, .csk:
                 done = sep.count == 1 && Set(sep) != Set(initial.filter { $0.flags & 1 == 1 })
             case .algorithm:
-                let sigs = try Kdig.ask(Self.child, "SOA", port: sigilPort, options: ["+dnssec"])?.message.answers
+                let sigs =
+                    try Kdig.ask(Self.child, "SOA", port: sigilPort, options: ["+dnssec"])?.message.answers
                     .compactMap { record -> UInt8? in
                         if case .rrsig(let sig) = record.data { return sig.algorithm }
                         return nil
                     } ?? []
-                done = !keys.isEmpty && keys.allSatisfy { $0.algorithm == 15 } && sigs.allSatisfy { $0 == 15 } && !sigs.isEmpty
+                done =
+                    !keys.isEmpty && keys.allSatisfy { $0.algorithm == 15 } && sigs.allSatisfy { $0 == 15 }
+                    && !sigs.isEmpty
             }
         }
         usleep(1_000_000)
@@ -157,7 +165,9 @@ struct KeyRolloverParentTests {
         if rollover == .ksk { #expect(restarted, "the server was restarted mid-rollover") }
         let summary = loop.summary
         #expect(summary.queries > 60, "\(summary.queries) queries")
-        #expect(summary.failures.isEmpty, "\(summary.failures.prefix(10))\n\(sigil.log)\n\(registry.log)\n\(unbound.log.suffix(3000))")
+        #expect(
+            summary.failures.isEmpty,
+            "\(summary.failures.prefix(10))\n\(sigil.log)\n\(registry.log)\n\(unbound.log.suffix(3000))")
         #expect(delvFailures.isEmpty, "\(delvFailures)")
         if rollover != .zsk {
             #expect(registry.log.contains("DS now"), "\(registry.log)")
@@ -166,7 +176,8 @@ struct KeyRolloverParentTests {
 
         // The offline signer's output over the same keys passes ldns-verify-zone.
         let signed = work.path + "/signed.zone"
-        try Subprocess.check(try SigilBinary.require(), ["sign", Self.child, file, "--dir", work.path + "/keys", "-o", signed])
+        try Subprocess.check(
+            try SigilBinary.require(), ["sign", Self.child, file, "--dir", work.path + "/keys", "-o", signed])
         let verify = try Subprocess.run("ldns-verify-zone", [signed])
         #expect(verify.succeeded, "\(verify.stdout)\(verify.stderr)")
         registry.stop()
@@ -192,18 +203,18 @@ final class KnotParent {
     init(childDS: [String], in work: TemporaryDirectory) throws {
         let directory = work.path + "/knot"
         try FileManager.default.createDirectory(atPath: directory + "/db", withIntermediateDirectories: true)
-        try (
-            """
-            $ORIGIN test.
-            $TTL 2
-            @ SOA ns1 hostmaster 1 7200 3600 1209600 2
-            @ NS ns1
-            ns1 A 127.0.0.1
-            rollover NS ns1.rollover
-            ns1.rollover A 127.0.0.1
+        try
+            ("""
+        $ORIGIN test.
+        $TTL 2
+        @ SOA ns1 hostmaster 1 7200 3600 1209600 2
+        @ NS ns1
+        ns1 A 127.0.0.1
+        rollover NS ns1.rollover
+        ns1.rollover A 127.0.0.1
 
-            """ + childDS.map { "rollover 2 DS \($0)\n" }.joined()
-        ).write(toFile: directory + "/test.zone", atomically: true, encoding: .utf8)
+        """ + childDS.map { "rollover 2 DS \($0)\n" }.joined()).write(
+            toFile: directory + "/test.zone", atomically: true, encoding: .utf8)
         socket = directory + "/knot.sock"
         logPath = directory + "/knot.log"
         let socket = self.socket
@@ -312,9 +323,10 @@ final class Registry {
 
     var log: String { String(decoding: Subprocess.readFile(logPath), as: UTF8.self) }
 
+    /// SIGKILL: a shell started by the test runner may have SIGTERM ignored, which it cannot undo.
     func stop() {
         guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 

@@ -109,7 +109,8 @@ struct KeyRolloverTests {
         #expect(retired.contains { $0.contains("SYNC Publish: ") && !$0.contains("SYNC Publish: UNSET") }, "\(retired)")
 
         // `sigil keys list` shows every key with its role and state.
-        let list = try Subprocess.check(try SigilBinary.require(), ["keys", "list", Self.origin, "--config", config, "--dir", work.path + "/keys"])
+        let list = try Subprocess.check(
+            try SigilBinary.require(), ["keys", "list", Self.origin, "--config", config, "--dir", work.path + "/keys"])
         #expect(list.contains("KSK") && list.contains("ZSK") && list.contains("active"), "\(list)")
         print("sigil keys list:\n\(list)\nserials \(serials.sorted()), \(loops) loops\n\(sigil.log)")
     }
