@@ -1,3 +1,4 @@
+import DNSSEC
 import DNSWire
 import Foundation
 import SigilTestSupport
@@ -113,6 +114,60 @@ struct KeyRolloverTests {
             try SigilBinary.require(), ["keys", "list", Self.origin, "--config", config, "--dir", work.path + "/keys"])
         #expect(list.contains("KSK") && list.contains("ZSK") && list.contains("active"), "\(list)")
         print("sigil keys list:\n\(list)\nserials \(serials.sorted()), \(loops) loops\n\(sigil.log)")
+    }
+
+    /// A key file deleted mid-rollover (the pre-published successor's) is logged as critical and
+    /// the zone goes on serving, and validating, with its last good key set.
+    @Test func vanishedKeyKeepsTheLastGoodKeySet() throws {
+        let work = try TemporaryDirectory()
+        let file = try work.write("rollover.test.zone", Self.zone)
+        let config = try work.write(
+            "sigil.yaml",
+            """
+            keys: keys
+            zones:
+              - origin: rollover.test
+                file: \(file)
+                dnssec: { zsk-lifetime: 9, ksk-lifetime: 0, propagation-delay: 1, dnskey-ttl: 2, max-zone-ttl: 2 }
+
+            """)
+        let keys = work.path + "/keys"
+        let sigil = try SigilServerProcess(["--config", config, "--udp-workers", "1"], in: work)
+        let ds = try Subprocess.check(try SigilBinary.require(), ["ds", Self.origin, "--dir", keys])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let unbound = try UnboundProcess(trustAnchor: ds, zone: Self.origin, stubPort: sigil.port, in: work)
+        try #require(sigil.waitForLog("ZSK rollover started", timeout: 15), "\(sigil.log)")
+        let list = try Subprocess.check(
+            try SigilBinary.require(), ["keys", "list", Self.origin, "--config", config, "--dir", keys])
+        let successor = try #require(
+            list.split(separator: "\n").first { $0.contains("ZSK") && $0.contains("published") }?
+                .split(separator: " ").first,
+            "\(list)")
+        let published = try Self.dnskeyTags(port: sigil.port)
+        #expect(published.contains(UInt16(successor)!), "\(published) \(list)")
+        for name in try FileManager.default.contentsOfDirectory(atPath: keys)
+        where name.hasSuffix("+\(String(repeating: "0", count: 5 - successor.count))\(successor).key")
+            || name.hasSuffix("+\(String(repeating: "0", count: 5 - successor.count))\(successor).private")
+        {
+            try FileManager.default.removeItem(atPath: keys + "/" + name)
+        }
+        try #require(sigil.waitForLog("vanished while the key was in use", timeout: 10), "\(sigil.log)")
+        #expect(try Self.dnskeyTags(port: sigil.port) == published, "the last good key set is served")
+        for _ in 0..<5 {
+            let reply = try #require(try Kdig.ask("www.rollover.test.", "A", port: unbound.port, options: ["+dnssec"]))
+            #expect(reply.message.rcode == .noError && reply.message.header.authenticData, "\(reply.stdout)")
+            usleep(400_000)
+        }
+    }
+
+    static func dnskeyTags(port: UInt16) throws -> Set<UInt16> {
+        Set(
+            try Kdig.ask(origin, "DNSKEY", port: port)?.message.answers.compactMap { record -> UInt16? in
+                guard case .dnskey(let key) = record.data else { return nil }
+                return DNSKEYData(
+                    flags: key.flags, algorithm: DNSSECAlgorithm(rawValue: key.algorithm), publicKey: key.publicKey
+                ).keyTag
+            } ?? [])
     }
 
     /// A lifetime too short for the TTLs and delays it must wait out stops the server, naming it.
