@@ -114,6 +114,8 @@ struct KeyRolloverParentTests {
         var delvFailures: [String] = []
         var serials: Set<UInt32> = []
         var restarted = false
+        var servedBeforeRestart: UInt32? = nil
+        var servedAfterRestart: UInt32? = nil
         var done = false
         let deadline = Date().addingTimeInterval(45)
         while Date() < deadline && !done {
@@ -121,6 +123,7 @@ struct KeyRolloverParentTests {
             guard let soa = try Kdig.ask(Self.child, "SOA", port: sigilPort),
                 case .soa(let data) = soa.message.answers.first?.data
             else { continue }
+            if restarted && servedAfterRestart == nil { servedAfterRestart = data.serial }
             if serials.insert(data.serial).inserted {
                 let output = try Subprocess.run(
                     "delv",
@@ -134,6 +137,7 @@ struct KeyRolloverParentTests {
             // Mid-rollover (two KSKs published), kill Sigil and start it again on the same port.
             if rollover == .ksk, !restarted, sep.count == 2 {
                 restarted = true
+                servedBeforeRestart = data.serial
                 sigil.signal(SIGKILL)
                 _ = sigil.waitForExit()
                 sigil = try SigilServerProcess(
@@ -162,7 +166,13 @@ struct KeyRolloverParentTests {
         usleep(1_000_000)
         loop.stop()
         #expect(done, "\(rollover) rollover did not finish\n\(sigil.log)\n\(registry.log)")
-        if rollover == .ksk { #expect(restarted, "the server was restarted mid-rollover") }
+        if rollover == .ksk {
+            #expect(restarted, "the server was restarted mid-rollover")
+            // The serial is kept beside the keys: a restart goes on above it.
+            if let before = servedBeforeRestart, let after = servedAfterRestart {
+                #expect(after > before, "serial \(before) before the restart, \(after) after")
+            }
+        }
         let summary = loop.summary
         #expect(summary.queries > 60, "\(summary.queries) queries")
         #expect(

@@ -1,3 +1,4 @@
+import KeyManager
 import Logging
 import ServiceLifecycle
 
@@ -18,8 +19,13 @@ struct KeyRolloverService: Service {
             let now = Int64(time(nil))
             if let report = catalog.runKeyEvents(now: now) {
                 for zone in report.loaded {
-                    logger.notice(
-                        "zone \(zone.zone.origin.text): key set now \(zone.dnssecSummary), serial \(zone.serial)")
+                    let keys = zone.signer.map { ZoneCatalog.rolesSummary($0.keys) } ?? "unsigned"
+                    let next =
+                        catalog.keys.state(zone.zone.origin)?.nextEvent.map {
+                            "next change at \(KeyTiming.stamp($0)) UTC"
+                        }
+                        ?? "no change scheduled"
+                    logger.notice("zone \(zone.zone.origin.text) serial \(zone.serial): keys \(keys); \(next)")
                 }
             }
             // Sleep to the next event, in steps of at most a second so a reload's new schedule

@@ -1,6 +1,7 @@
 import DANE
 import DNSSEC
 import DNSWire
+import Foundation
 import KeyManager
 import Logging
 
@@ -67,24 +68,60 @@ extension ZoneCatalog {
 
     /// A managed zone whose key set changed since the served version gets a new serial, so
     /// secondaries (NOTIFY, IXFR) pick the change up; one whose keys did not change keeps the
-    /// served serial if the file's is older.
+    /// served serial if the file's is older. The serial is kept in `<zone>sigil-state` beside the
+    /// keys, so a restart (whose keys may have moved on meanwhile) continues above it.
     func keySerial(
-        _ records: [ResourceRecord], _ config: ZoneConfig, _ signing: ZoneSigning?, previous: [LoadedZone]
+        _ records: [ResourceRecord], _ config: ZoneConfig, _ signing: ZoneSigning?, previous: [LoadedZone],
+        keysDirectory: String
     ) -> [ResourceRecord] {
         guard config.dnssec.policy != nil, let signing,
-            let old = previous.first(where: { $0.config.origin == config.origin }), let signer = old.signer,
             let loaded = TLSAZoneAugmenter.serial(of: records, origin: config.origin)
         else { return records }
-        let before = signer.keys.map { KeyFingerprint(dnskey: $0.dnskey, roles: $0.roles) }
-        let after = signing.keys.map { KeyFingerprint(dnskey: $0.dnskey, roles: $0.roles) }
+        let statePath = keysDirectory + "/" + config.origin.lowercased().text + "sigil-state"
         let serial: UInt32
-        if before != after {
-            serial = SerialNumber.next(served: old.serial, loaded: loaded)
+        if let old = previous.first(where: { $0.config.origin == config.origin }), let signer = old.signer {
+            let before = signer.keys.map { KeyFingerprint(dnskey: $0.dnskey, roles: $0.roles) }
+            let after = signing.keys.map { KeyFingerprint(dnskey: $0.dnskey, roles: $0.roles) }
+            if before != after {
+                serial = SerialNumber.next(served: old.serial, loaded: loaded)
+            } else {
+                serial = SerialNumber.isNewer(old.serial, than: loaded) ? old.serial : loaded
+            }
+        } else if let text = try? String(contentsOfFile: statePath, encoding: .utf8),
+            let stored = text.split(separator: "\n").first(where: { $0.hasPrefix("serial: ") })
+                .flatMap({ UInt32($0.dropFirst(8)) })
+        {
+            serial = SerialNumber.next(served: stored, loaded: loaded)
         } else {
-            serial = SerialNumber.isNewer(old.serial, than: loaded) ? old.serial : loaded
+            serial = loaded
+        }
+        do {
+            try "serial: \(serial)\n".write(toFile: statePath, atomically: true, encoding: .utf8)
+        } catch {
+            logger.warning("zone \(config.origin.text): cannot record the serial in \(statePath): \(error)")
         }
         guard serial != loaded else { return records }
         return TLSAZoneAugmenter.settingSerial(records, origin: config.origin, to: serial) ?? records
+    }
+
+    /// `7675 KSK (signs keys, CDS), 23873 ZSK (signs), 43521 ZSK (published)`: what each key of a
+    /// managed zone does, for the notice of each step.
+    static func rolesSummary(_ keys: [ZoneKey]) -> String {
+        keys.map { key in
+            let role = key.dnskey.isKeySigningKey ? "KSK" : "ZSK"
+            guard let roles = key.roles else { return "\(key.dnskey.keyTag) \(role)" }
+            var does: [String] = []
+            if roles.signsKeys && roles.signsZone {
+                does.append("signs all")
+            } else if roles.signsKeys {
+                does.append("signs keys")
+            } else if roles.signsZone {
+                does.append("signs")
+            }
+            if roles.childDS { does.append("CDS") }
+            if !roles.published { does.append("unpublished") } else if does.isEmpty { does.append("published") }
+            return "\(key.dnskey.keyTag) \(role) \(key.dnskey.algorithm.rawValue) (\(does.joined(separator: ", ")))"
+        }.joined(separator: ", ")
     }
 
     /// Runs the key events that are due: polls the parent of zones waiting for a DS, and

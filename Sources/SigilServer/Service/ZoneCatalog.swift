@@ -93,7 +93,7 @@ public final class ZoneCatalog: Sendable {
         let result = ZoneFileLoad(file: config.file, origin: config.origin) { origin, records in
             let records = tlsaPrepare?(origin, records) ?? records
             let published = signing?.published(records, origin: origin) ?? records
-            return self.keySerial(published, config, signing, previous: previous)
+            return self.keySerial(published, config, signing, previous: previous, keysDirectory: keysDirectory)
         }
         for line in result.warnings { logger.warning("\(line)") }
         if let zone = result.zone, let loaded = served(config, zone, signing: signing, keysDirectory: keysDirectory) {
