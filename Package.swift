@@ -97,7 +97,7 @@ let package = Package(
             name: "SigilServerTests",
             dependencies: [
                 "SigilTestSupport", "SigilServerTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline",
-                "SigilServer",
+                "SigilServer", "KeyManager",
             ]),
 
         .testTarget(name: "SigilTestSupportTests", dependencies: ["SigilTestSupport"]),
