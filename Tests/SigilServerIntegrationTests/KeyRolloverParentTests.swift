@@ -179,6 +179,7 @@ struct KeyRolloverParentTests {
             summary.failures.isEmpty,
             "\(summary.failures.prefix(10))\n\(sigil.log)\n\(registry.log)\n\(unbound.log.suffix(3000))")
         #expect(delvFailures.isEmpty, "\(delvFailures)")
+        #expect(serials.count >= 2, "delv ran at each key-set change: serials \(serials.sorted())")
         if rollover != .zsk {
             #expect(registry.log.contains("DS now"), "\(registry.log)")
             #expect(sigil.log.contains("seen at the parent"), "\(sigil.log)")
