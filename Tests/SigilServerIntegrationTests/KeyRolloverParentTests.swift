@@ -1,3 +1,4 @@
+import DNSSEC
 import DNSWire
 import Foundation
 import SigilTestSupport
@@ -143,6 +144,8 @@ struct KeyRolloverParentTests {
         var servedBeforeRestart: UInt32? = nil
         var servedAfterRestart: UInt32? = nil
         var done = false
+        var history: [Observation] = []
+        var cacheFailures: [String] = []
         let deadline = Date().addingTimeInterval(45)
         while Date() < deadline && !done {
             usleep(200_000)
@@ -160,6 +163,10 @@ struct KeyRolloverParentTests {
             }
             let keys = try Self.dnskeys(port: sigilPort)
             let sep = keys.filter { $0.flags & 1 == 1 }
+            if let observation = try Self.observe(sigilPort: sigilPort, knotPort: knot.port) {
+                cacheFailures += Self.cacheCheck(observation, history: history)
+                history.append(observation)
+            }
             // Mid-rollover (two KSKs published), kill Sigil and start it again on the same port.
             if rollover == .ksk, !restarted, sep.count == 2 {
                 restarted = true
@@ -205,6 +212,8 @@ struct KeyRolloverParentTests {
             summary.failures.isEmpty,
             "\(summary.failures.prefix(10))\n\(sigil.log)\n\(registry.log)\n\(unbound.log.suffix(3000))")
         check(delvFailures.isEmpty, "\(delvFailures)")
+        check(history.count >= 8, "\(history.count) observations of Sigil and the parent")
+        check(cacheFailures.isEmpty, "\(cacheFailures.prefix(10).joined(separator: "\n"))")
         check(serials.count >= 2, "delv ran at each key-set change: serials \(serials.sorted())")
         if rollover != .zsk {
             check(registry.log.contains("DS now"), "\(registry.log)")
@@ -218,6 +227,71 @@ struct KeyRolloverParentTests {
         let verify = try Subprocess.run("ldns-verify-zone", [signed])
         check(verify.succeeded, "\(verify.stdout)\(verify.stderr)")
         registry.stop()
+        return failures
+    }
+
+    /// What a resolver could have cached at one moment: the child's DNSKEY set, the keys signing
+    /// it and `www`, and the parent's DS set; keys as (algorithm, tag).
+    struct Observation {
+        var time: Double
+        var dnskeys: Set<[UInt16]>
+        var dnskeySigners: Set<[UInt16]>
+        var dataSigners: Set<[UInt16]>
+        var parentDS: Set<[UInt16]>
+    }
+
+    static func observe(sigilPort: UInt16, knotPort: UInt16) throws -> Observation? {
+        let time = Date().timeIntervalSince1970
+        guard let dnskey = try Kdig.ask(child, "DNSKEY", port: sigilPort, options: ["+dnssec"])?.message,
+            let www = try Kdig.ask("www.rollover.test.", "A", port: sigilPort, options: ["+dnssec"])?.message,
+            let ds = try Kdig.ask(child, "DS", port: knotPort, options: ["+dnssec"])?.message
+        else { return nil }
+        func signers(_ message: Message) -> Set<[UInt16]> {
+            Set(
+                message.answers.compactMap { record -> [UInt16]? in
+                    guard case .rrsig(let sig) = record.data else { return nil }
+                    return [UInt16(sig.algorithm), sig.keyTag]
+                })
+        }
+        let keys = Set(
+            dnskey.answers.compactMap { record -> [UInt16]? in
+                guard case .dnskey(let key) = record.data else { return nil }
+                let data = DNSKEYData(
+                    flags: key.flags, algorithm: DNSSECAlgorithm(rawValue: key.algorithm), publicKey: key.publicKey)
+                return [UInt16(key.algorithm), data.keyTag]
+            })
+        let parent = Set(
+            ds.answers.compactMap { record -> [UInt16]? in
+                guard case .ds(let ds) = record.data else { return nil }
+                return [UInt16(ds.algorithm), ds.keyTag]
+            })
+        guard !keys.isEmpty, !parent.isEmpty else { return nil }
+        return Observation(
+            time: time, dnskeys: keys, dnskeySigners: signers(dnskey), dataSigners: signers(www), parentDS: parent)
+    }
+
+    /// The rollover timing judged from outside, stricter than a resolver that refetches on
+    /// failure: against everything a cache may still hold from the last TTL (2 s), `www` must be
+    /// signed by a key of each DNSKEY set served meanwhile (pre-publication), each signature
+    /// served meanwhile must have a key still published (retirement), and the DNSKEY RRset must
+    /// be signed by a key of each DS set the parent served meanwhile (double-DS).
+    static func cacheCheck(_ now: Observation, history: [Observation]) -> [String] {
+        var failures: [String] = []
+        for then in history where now.time - then.time < 2 {
+            let age = String(format: "%.1f s", now.time - then.time)
+            if now.dataSigners.isDisjoint(with: then.dnskeys) {
+                failures.append(
+                    "www signed by \(now.dataSigners.sorted { $0.lexicographicallyPrecedes($1) }), none in the DNSKEY set of \(age) ago \(then.dnskeys)"
+                )
+            }
+            if then.dataSigners.isDisjoint(with: now.dnskeys) {
+                failures.append("www signatures of \(age) ago by \(then.dataSigners), none still published")
+            }
+            if now.dnskeySigners.isDisjoint(with: then.parentDS) {
+                failures.append(
+                    "DNSKEY signed by \(now.dnskeySigners), none in the parent's DS set of \(age) ago \(then.parentDS)")
+            }
+        }
         return failures
     }
 
