@@ -160,6 +160,59 @@ struct KeyRolloverTests {
         }
     }
 
+    /// A ZSK rollover done the BIND way, by hand: `dnssec-keygen -P/-A` for the successor and
+    /// `dnssec-settime -I/-D` on the old key, then SIGHUP. Sigil follows the times as written
+    /// and starts no rollover of its own.
+    @Test(.requires(.dnssecKeygen)) func handTimedRolloverIsFollowed() throws {
+        let work = try TemporaryDirectory()
+        let keys = work.path + "/keys"
+        try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
+        func keygen(_ arguments: [String]) throws -> String {
+            try Subprocess.check(
+                "dnssec-keygen", ["-q", "-a", "ECDSAP256SHA256", "-K", keys] + arguments + [Self.origin]
+            )
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        _ = try keygen(["-f", "KSK"])
+        let oldZSK = try keygen([])
+        let file = try work.write("rollover.test.zone", Self.zone)
+        let config = try work.write(
+            "sigil.yaml",
+            """
+            keys: keys
+            zones:
+              - origin: rollover.test
+                file: \(file)
+                dnssec: { zsk-lifetime: 0, ksk-lifetime: 0, propagation-delay: 1, dnskey-ttl: 2, max-zone-ttl: 2 }
+
+            """)
+        let sigil = try SigilServerProcess(["--config", config, "--udp-workers", "1"], in: work)
+        let before = try Self.dnskeyTags(port: sigil.port)
+        #expect(before.count == 2, "\(sigil.log)")
+
+        let newZSK = try keygen(["-P", "now", "-A", "now+3"])
+        try Subprocess.check("dnssec-settime", ["-K", keys, "-I", "now+3", "-D", "now+6", oldZSK])
+        sigil.signal(SIGHUP)
+        let newTag = UInt16(newZSK.split(separator: "+").last!)!
+        let oldTag = UInt16(oldZSK.split(separator: "+").last!)!
+        func wwwSigners() throws -> Set<UInt16> {
+            Set(
+                try Kdig.ask("www.rollover.test.", "A", port: sigil.port, options: ["+dnssec"])?.message.answers
+                    .compactMap { record -> UInt16? in
+                        guard case .rrsig(let sig) = record.data else { return nil }
+                        return sig.keyTag
+                    } ?? [])
+        }
+        try #require(sigil.waitForLog("reload done"), "\(sigil.log)")
+        #expect(try Self.dnskeyTags(port: sigil.port) == before.union([newTag]), "published at once")
+        #expect(try wwwSigners() == [oldTag], "the new ZSK does not sign before its Activate")
+        usleep(4_000_000)
+        #expect(try wwwSigners() == [newTag], "\(sigil.log)")
+        usleep(3_000_000)
+        #expect(try Self.dnskeyTags(port: sigil.port) == before.subtracting([oldTag]).union([newTag]), "\(sigil.log)")
+        #expect(!sigil.log.contains("rollover started"), "\(sigil.log)")
+    }
+
     static func dnskeyTags(port: UInt16) throws -> Set<UInt16> {
         Set(
             try Kdig.ask(origin, "DNSKEY", port: port)?.message.answers.compactMap { record -> UInt16? in
