@@ -213,6 +213,51 @@ struct KeyRolloverTests {
         #expect(!sigil.log.contains("rollover started"), "\(sigil.log)")
     }
 
+    /// A KSK rollover without parent servers: started by `sigil keys roll --ksk`, it waits for the
+    /// DS until `sigil keys submitted` says so, then retires the old KSK (both commands reach the
+    /// server by SIGHUP through `--server-pid`).
+    @Test func kskRolloverConfirmedByHand() throws {
+        let work = try TemporaryDirectory()
+        let file = try work.write("rollover.test.zone", Self.zone)
+        let config = try work.write(
+            "sigil.yaml",
+            """
+            keys: keys
+            zones:
+              - origin: rollover.test
+                file: \(file)
+                dnssec:
+                  zsk-lifetime: 0
+                  ksk-lifetime: 0
+                  propagation-delay: 1
+                  dnskey-ttl: 2
+                  max-zone-ttl: 2
+                  parent: { ds-ttl: 1 }
+
+            """)
+        let sigil = try SigilServerProcess(["--config", config, "--udp-workers", "1"], in: work)
+        let before = try Self.dnskeyTags(port: sigil.port)
+        let common = ["rollover.test", "--config", config, "--dir", work.path + "/keys"]
+        let pid = ["--server-pid", "\(sigil.process.processIdentifier)"]
+        let sigilPath = try SigilBinary.require()
+        // The first KSK's DS is taken as given.
+        try Subprocess.check(sigilPath, ["keys", "submitted"] + common + pid)
+        let roll = try Subprocess.check(sigilPath, ["keys", "roll", "--ksk"] + common + pid)
+        #expect(roll.contains("KSK rollover started"), "\(roll)")
+        #expect(try Subprocess.run(sigilPath, ["keys", "roll", "--ksk"] + common).status != 0, "one at a time")
+        usleep(4_000_000)
+        let list = try Subprocess.check(sigilPath, ["keys", "list"] + common)
+        #expect(list.contains("CDS (DS awaited)"), "\(list)")
+        #expect(try Self.dnskeyTags(port: sigil.port).count == 3, "\(sigil.log)")
+        usleep(2_000_000)
+        #expect(try Self.dnskeyTags(port: sigil.port).count == 3, "nothing retired before the DS: \(sigil.log)")
+        let submitted = try Subprocess.check(sigilPath, ["keys", "submitted"] + common + pid)
+        #expect(submitted.contains("seen at the parent"), "\(submitted)")
+        usleep(3_500_000)
+        let after = try Self.dnskeyTags(port: sigil.port)
+        #expect(after.count == 2 && after != before, "\(before) → \(after)\n\(sigil.log)")
+    }
+
     static func dnskeyTags(port: UInt16) throws -> Set<UInt16> {
         Set(
             try Kdig.ask(origin, "DNSKEY", port: port)?.message.answers.compactMap { record -> UInt16? in
