@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "QueryPipeline", targets: ["QueryPipeline"]),
         .library(name: "QueryControls", targets: ["QueryControls"]),
         .library(name: "SigilServer", targets: ["SigilServer"]),
+        .library(name: "KeyManager", targets: ["KeyManager"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -45,6 +46,8 @@ let package = Package(
         /// MTA-STS and TLSRPT. Linked by the CLI only, never by the server.
         .target(
             name: "DANECheck", dependencies: ["DNSWire", "DNSZone", "DNSSEC", "DANE", "COpenSSL", "CLibSSL", "CZlib"]),
+        /// Key rollovers: BIND timing metadata, the policy and the pure rollover planner.
+        .target(name: "KeyManager", dependencies: ["DNSWire", "DNSSEC"]),
         /// The socket-free query pipeline: decode → stages → answer → sign → encode.
         .target(name: "QueryPipeline", dependencies: ["DNSWire", "DNSZone", "DNSSEC"], swiftSettings: hotPath),
         /// Open-internet abuse controls as a pipeline stage: DNS cookies, rate limiting, a signing budget.
@@ -54,7 +57,7 @@ let package = Package(
         .target(
             name: "SigilServer",
             dependencies: [
-                "DNSWire", "DNSZone", "DNSSEC", "DANE", "QueryPipeline", "QueryControls", "CSigilLinux",
+                "DNSWire", "DNSZone", "DNSSEC", "DANE", "KeyManager", "QueryPipeline", "QueryControls", "CSigilLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -68,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "sigil",
             dependencies: [
-                "DNSWire", "DNSZone", "DNSSEC", "DANE", "QueryPipeline", "SigilServer", "DANECheck",
+                "DNSWire", "DNSZone", "DNSSEC", "DANE", "KeyManager", "QueryPipeline", "SigilServer", "DANECheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -100,12 +103,13 @@ let package = Package(
             name: "DNSSECTests",
             dependencies: ["SigilTestSupport", "DNSSECTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline"]),
         .testTarget(name: "DANECheckTests", dependencies: ["DNSWire", "DNSSEC", "DANECheck"]),
+        .testTarget(name: "KeyManagerTests", dependencies: ["DNSWire", "DNSSEC", "KeyManager"]),
         .testTarget(name: "DANETests", dependencies: ["SigilTestSupport", "DANETestSupport", "DNSWire", "DANE"]),
         .testTarget(
             name: "SigilServerTests",
             dependencies: [
                 "SigilTestSupport", "SigilServerTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline",
-                "QueryControls", "SigilServer",
+                "QueryControls", "SigilServer", "KeyManager",
             ]),
 
         .testTarget(name: "SigilTestSupportTests", dependencies: ["SigilTestSupport"]),

@@ -85,6 +85,7 @@ extension Peer {
     public static let dnssecDSFromKey = Peer("dnssec-dsfromkey", package: "bind9-utils")
     public static let dnssecSignzone = Peer("dnssec-signzone", package: "bind9-utils")
     public static let dnssecVerify = Peer("dnssec-verify", package: "bind9-utils")
+    public static let dnssecSettime = Peer("dnssec-settime", package: "bind9-utils")
     public static let ldnsVerifyZone = Peer("ldns-verify-zone", package: "ldnsutils")
     public static let ldnsDane = Peer("ldns-dane", package: "ldnsutils")
     public static let openssl = Peer("openssl", package: "openssl")
@@ -108,8 +109,7 @@ extension Peer {
 
     static let all: [Peer] = [
         kdig, knotd, unbound, unboundCheckconf, delv, dig, dnssecKeygen, named, namedCheckzone, nsdCheckzone,
-        dnssecDSFromKey,
-        dnssecSignzone, dnssecVerify,
+        dnssecDSFromKey, dnssecSignzone, dnssecVerify, dnssecSettime,
         ldnsVerifyZone,
         ldnsDane, openssl, cc, dnsperf, posttlsFinger, unshare, mount, ip, python3, bash, dnspython, pythonCryptography,
         root,

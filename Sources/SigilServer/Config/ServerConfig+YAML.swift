@@ -144,7 +144,8 @@ struct YAMLReader {
             config.enabled = on
             return config
         }
-        for (name, value) in try mapping(node, key, allowed: ["enabled", "algorithm", "denial", "validity"]) {
+        let allowed: Set<String> = ["enabled", "algorithm", "denial", "validity"]
+        for (name, value) in try mapping(node, key, allowed: allowed.union(KeyPolicyConfig.keys)) {
             let path = "\(key).\(name)"
             switch name {
             case "enabled": config.enabled = try bool(value, path)
@@ -162,9 +163,10 @@ struct YAMLReader {
             case "validity":
                 config.validitySeconds = try duration(value, path)
                 guard config.validitySeconds >= 3 * 3600 else { throw fail(path, "must be at least 3h") }
-            default: break
+            default: try keyPolicy(name, value, path, into: &config)
             }
         }
+        try checkKeyPolicy(config, key)
         return config
     }
 

@@ -44,6 +44,8 @@ public struct DNSSECConfig: Sendable, Equatable {
     public var denial: Denial = .nsec3
     /// Signature validity in seconds (default 14 days).
     public var validitySeconds: UInt32 = 14 * 86_400
+    /// The rollover policy; nil: keys are used as found (`ServerConfig+KeyPolicy.swift`).
+    public var policy: KeyPolicyConfig? = nil
 
     public init() {}
 }

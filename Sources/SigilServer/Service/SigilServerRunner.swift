@@ -52,12 +52,14 @@ public enum SigilServerRunner {
             signals: hangups, source: source, catalog: catalog, listen: config.listen, logger: logger,
             cookieSecrets: controls.cookieSecrets)
         let certificates = CertificateWatchService(catalog: catalog, options: .init(), logger: logger)
+        let rollovers = KeyRolloverService(catalog: catalog, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
                     .init(service: serving),
                     .init(service: reloader, successTerminationBehavior: .ignore),
                     .init(service: certificates, successTerminationBehavior: .ignore),
+                    .init(service: rollovers, successTerminationBehavior: .ignore),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
