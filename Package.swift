@@ -15,7 +15,9 @@ let package = Package(
         .library(name: "QueryPipeline", targets: ["QueryPipeline"]),
         .library(name: "TSIG", targets: ["TSIG"]),
         .library(name: "ZoneTransfer", targets: ["ZoneTransfer"]),
+        .library(name: "QueryControls", targets: ["QueryControls"]),
         .library(name: "SigilServer", targets: ["SigilServer"]),
+        .library(name: "KeyManager", targets: ["KeyManager"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,6 +30,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CLibSSL", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         /// Sigil's C over libcrypto: ECDSA signing, the query path's digests, the OpenSSL error drain.
         .target(name: "CSigilCrypto", dependencies: ["COpenSSL"]),
         /// epoll, eventfd, recvmmsg/sendmmsg and packet-info cmsgs for the UDP transport (not in Swift's Glibc).
@@ -40,16 +44,29 @@ let package = Package(
             name: "DNSSEC", dependencies: ["DNSWire", "DNSZone", "COpenSSL", "CSodium", "CSigilCrypto"],
             swiftSettings: hotPath),
         .target(name: "DANE", dependencies: ["DNSWire", "DNSZone", "DNSSEC", "COpenSSL"]),
+        /// `sigil dane check` and `sigil tlsrpt`: a validating stub resolver, a STARTTLS DANE client,
+        /// MTA-STS and TLSRPT. Linked by the CLI only, never by the server.
+        .target(
+            name: "DANECheck", dependencies: ["DNSWire", "DNSZone", "DNSSEC", "DANE", "COpenSSL", "CLibSSL", "CZlib"]),
+        /// Key rollovers: BIND timing metadata, the policy and the pure rollover planner.
+        .target(name: "KeyManager", dependencies: ["DNSWire", "DNSSEC"]),
         /// The socket-free query pipeline: decode → stages → answer → sign → encode.
         .target(name: "QueryPipeline", dependencies: ["DNSWire", "DNSZone", "DNSSEC"], swiftSettings: hotPath),
+        /// Open-internet abuse controls as a pipeline stage: DNS cookies, rate limiting, a signing budget.
+        .target(
+            name: "QueryControls", dependencies: ["DNSWire", "DNSZone", "QueryPipeline", "CSodium"],
+            swiftSettings: hotPath),
         /// RFC 8945 transaction signatures: HMAC (libcrypto), key files, signing and verifying messages.
         .target(name: "TSIG", dependencies: ["DNSWire", "CSigilCrypto"]),
         /// Zone transfers (AXFR streams of the signed zone), access lists, NOTIFY messages.
-        .target(name: "ZoneTransfer", dependencies: ["DNSWire", "DNSZone", "DNSSEC", "QueryPipeline", "TSIG"]),
+        .target(
+            name: "ZoneTransfer",
+            dependencies: ["DNSWire", "DNSZone", "DNSSEC", "QueryPipeline", "QueryControls", "TSIG"]),
         .target(
             name: "SigilServer",
             dependencies: [
-                "DNSWire", "DNSZone", "DNSSEC", "DANE", "QueryPipeline", "TSIG", "ZoneTransfer", "CSigilLinux",
+                "DNSWire", "DNSZone", "DNSSEC", "DANE", "KeyManager", "QueryPipeline", "QueryControls", "TSIG",
+                "ZoneTransfer", "CSigilLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -63,7 +80,8 @@ let package = Package(
         .executableTarget(
             name: "sigil",
             dependencies: [
-                "DNSWire", "DNSZone", "DNSSEC", "DANE", "QueryPipeline", "TSIG", "SigilServer",
+                "DNSWire", "DNSZone", "DNSSEC", "DANE", "KeyManager", "QueryPipeline", "TSIG", "SigilServer",
+                "DANECheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -94,19 +112,22 @@ let package = Package(
         .testTarget(
             name: "DNSSECTests",
             dependencies: ["SigilTestSupport", "DNSSECTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline"]),
+        .testTarget(name: "DANECheckTests", dependencies: ["DNSWire", "DNSSEC", "DANECheck"]),
+        .testTarget(name: "KeyManagerTests", dependencies: ["DNSWire", "DNSSEC", "KeyManager"]),
         .testTarget(name: "DANETests", dependencies: ["SigilTestSupport", "DANETestSupport", "DNSWire", "DANE"]),
         .testTarget(
             name: "SigilServerTests",
             dependencies: [
                 "SigilTestSupport", "SigilServerTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline",
-                "SigilServer", "TSIG", "ZoneTransfer",
+                "QueryControls", "SigilServer", "KeyManager", "TSIG", "ZoneTransfer",
             ]),
 
         .testTarget(name: "TSIGTests", dependencies: ["DNSWire", "TSIG"]),
         .testTarget(
             name: "ZoneTransferTests",
             dependencies: [
-                "DNSSECTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline", "TSIG", "ZoneTransfer",
+                "DNSSECTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline", "QueryControls", "TSIG",
+                "ZoneTransfer",
             ]),
         .testTarget(name: "SigilTestSupportTests", dependencies: ["SigilTestSupport"]),
 
@@ -124,7 +145,7 @@ let package = Package(
             name: "SigilServerIntegrationTests",
             dependencies: [
                 "SigilTestSupport", "SigilServerTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline",
-                "SigilServer", "TSIG",
+                "QueryControls", "SigilServer", "TSIG",
             ]),
     ]
 )

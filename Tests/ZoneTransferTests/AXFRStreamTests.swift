@@ -1,6 +1,7 @@
 import DNSSEC
 import DNSWire
 import DNSZone
+import QueryControls
 import Testing
 
 @testable import DNSSECTestSupport

@@ -1,5 +1,6 @@
 import DNSWire
 import Foundation
+import QueryControls
 import QueryPipeline
 import TSIG
 import Yams

@@ -2,6 +2,7 @@ import DNSWire
 import DNSZone
 import Logging
 import NIOCore
+import QueryControls
 import QueryPipeline
 import ServiceLifecycle
 import UnixSignals
@@ -40,22 +41,27 @@ public enum SigilServerRunner {
 
         // Trap SIGHUP before anything listens, so an early reload request never kills the process.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
+        let controls = config.controls.makePlan()
+        warnIfUnlimited(config, addresses, logger)
         let transport = TransportServer(
             listen: addresses, configuration: transportConfiguration,
-            handlerFactory: ResponderFactory(store: catalog.store, transfers: transfers), logger: logger)
+            handlerFactory: ResponderFactory(store: catalog.store, controls: controls, transfers: transfers),
+            logger: logger)
         let bound = try await transport.start()
 
         let serving = ServingService(transport: transport, bound: bound, zones: report.serving, logger: logger)
         let reloader = ReloadService(
             signals: hangups, source: source, catalog: catalog, transfers: transfers, listen: config.listen,
-            logger: logger)
+            logger: logger, cookieSecrets: controls.cookieSecrets)
         let certificates = CertificateWatchService(catalog: catalog, options: .init(), logger: logger)
+        let rollovers = KeyRolloverService(catalog: catalog, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
                     .init(service: serving),
                     .init(service: reloader, successTerminationBehavior: .ignore),
                     .init(service: certificates, successTerminationBehavior: .ignore),
+                    .init(service: rollovers, successTerminationBehavior: .ignore),
                     .init(
                         service: NotifyService(catalog: catalog, transfers: transfers, logger: logger),
                         successTerminationBehavior: .ignore),
@@ -105,6 +111,8 @@ struct ReloadService: Service {
     let transfers: TransferService
     let listen: [String]
     let logger: Logger
+    /// Rolled on every SIGHUP (`CookieSecrets.roll`).
+    var cookieSecrets: CookieSecrets? = nil
 
     func run() async throws {
         for await _ in signals.cancelOnGracefulShutdown() {
@@ -120,6 +128,7 @@ struct ReloadService: Service {
             if config.listen != listen {
                 logger.warning("listen addresses changed; they take effect only after a restart")
             }
+            cookieSecrets?.roll(to: config.controls.cookies?.secret)
             let report = catalog.reload(config.zones, keysDirectory: config.keysDirectory)
             for zone in report.loaded {
                 let line = "zone \(zone.zone.origin.text) loaded serial \(zone.serial), \(zone.recordCount) records"

@@ -3,11 +3,11 @@ import QueryPipeline
 /// What the transports call: the query pipeline for ordinary queries, the ``TransferService`` for
 /// what is not one — zone transfers over TCP (streamed) and messages whose opcode is not QUERY
 /// (NOTIFY; UPDATE when served). The UDP hot path pays one byte test for the opcode.
-public struct ServerHandler: DatagramHandler {
-    var responder: Responder<NoStages>
+public struct ServerHandler<Stages: QueryStage>: DatagramHandler {
+    var responder: Responder<Stages>
     let transfers: TransferService?
 
-    public init(responder: Responder<NoStages>, transfers: TransferService?) {
+    public init(responder: Responder<Stages>, transfers: TransferService?) {
         self.responder = responder
         self.transfers = transfers
     }
