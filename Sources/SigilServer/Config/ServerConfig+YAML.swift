@@ -74,7 +74,7 @@ struct YAMLReader {
         let keys: Set<String> = [
             "listen", "keys", "udp-workers", "tcp-idle-timeout", "tcp-max-connections",
             "tcp-max-queries-per-connection", "log-level", "zones",
-        ]
+        ].union(Self.serviceKeys)
         for (name, value) in try mapping(node, "", allowed: keys) {
             switch name {
             case "listen": config.listen = try strings(value, name)
@@ -83,7 +83,7 @@ struct YAMLReader {
             case "tcp-idle-timeout": config.tcpIdleTimeoutSeconds = Int(try duration(value, name))
             case "tcp-max-connections": config.tcpMaxConnections = try int(value, name, range: 1...1_000_000)
             case "tcp-max-queries-per-connection":
-                config.tcpMaxQueriesPerConnection = try int(value, name, range: 1...1_000_000)
+                config.tcpMaxQueriesPerConnection = try int(value, name, range: 0...1_000_000)
             case "log-level":
                 let level = try string(value, name)
                 guard ServerConfig.logLevels.contains(level) else {
@@ -96,7 +96,7 @@ struct YAMLReader {
                 for (index, item) in sequence.enumerated() {
                     config.zones.append(try zone(item, "zones[\(index)]"))
                 }
-            default: break
+            default: try readServiceKey(name, value, into: &config)
             }
         }
     }

@@ -26,12 +26,27 @@ public struct TransportConfiguration: Sendable {
 
     /// Event-loop threads for TCP. Default: one per core.
     public var tcpThreads: Int = System.coreCount
-    /// A TCP connection with no reads or completed writes for this long is closed (RFC 7766 §6.2.3).
+    /// An idle TCP connection (nothing buffered either way) is closed after this long (RFC 7766 §6.2.3).
     public var tcpIdleTimeout: TimeAmount = .seconds(10)
-    /// Open TCP connections across all listeners; further connections are closed as soon as accepted.
+    /// The idle timeout while more than half of ``tcpMaxConnections`` are open.
+    public var tcpBusyIdleTimeout: TimeAmount = .seconds(2)
+    /// A message must arrive whole within this long of its first byte (Knot's `tcp-io-timeout`): a client
+    /// that trickles a byte at a time cannot hold a connection.
+    public var tcpIOTimeout: TimeAmount = .seconds(2)
+    /// Open TCP connections across all listeners. At the limit the oldest idle connection is closed to make
+    /// way for a new one; the new one is refused only if none is idle.
     public var tcpMaxConnections: Int = 1000
-    /// Queries answered on one TCP connection before the server closes it (after sending the last answer).
-    public var tcpMaxQueriesPerConnection: Int = 100
+    /// Open TCP connections per client prefix (``tcpIPv4Prefix``, ``tcpIPv6Prefix``), with the same
+    /// eviction of that client's oldest idle connection.
+    public var tcpMaxConnectionsPerClient: Int = 100
+    public var tcpIPv4Prefix: Int = 32
+    public var tcpIPv6Prefix: Int = 64
+    /// Queries answered on one TCP connection before the server closes it (after sending the last answer);
+    /// 0, the default, for no limit (like NSD, Knot and BIND).
+    public var tcpMaxQueriesPerConnection: Int = 0
+    /// Answer bytes waiting for a client that does not read, beyond which the connection is not read from
+    /// (the write-buffer high-water mark).
+    public var tcpMaxPendingOutputBytes: Int = 16384
     /// The `listen(2)` backlog of the TCP sockets.
     public var tcpBacklog: Int32 = 256
 
