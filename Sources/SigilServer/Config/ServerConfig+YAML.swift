@@ -71,10 +71,11 @@ struct YAMLReader {
     }
 
     mutating func read(_ node: Node, into config: inout ServerConfig) throws(ConfigError) {
-        let keys: Set<String> = [
+        var keys: Set<String> = [
             "listen", "keys", "udp-workers", "tcp-idle-timeout", "tcp-max-connections",
             "tcp-max-queries-per-connection", "log-level", "zones",
-        ].union(Self.serviceKeys)
+        ]
+        keys.formUnion(Self.serviceKeys)
         for (name, value) in try mapping(node, "", allowed: keys) {
             switch name {
             case "listen": config.listen = try strings(value, name)

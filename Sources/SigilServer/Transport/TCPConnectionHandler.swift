@@ -53,8 +53,8 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
 
     private enum Phase {
         case open
-        /// Answering what was read, then draining the output before the half-close.
-        case draining
+        /// Answering what was read, then draining the output before the half-close; since when.
+        case draining(NIODeadline)
         /// FIN sent; input is discarded until the client closes or the deadline passes.
         case halfClosed(NIODeadline)
     }
@@ -81,6 +81,7 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
     private var inputClosed = false
     private var drainScheduled = false
     private var processing = false
+    private var sawInput = false
     private var timer: RepeatedTask?
 
     init(
@@ -135,6 +136,7 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = self.unwrapInboundIn(data)
         if case .halfClosed = self.phase { return }  // the answers are all sent; the rest is discarded
+        self.sawInput = true  // the idle time starts again once this is answered
         if self.input == nil {
             self.input = bytes
         } else {
@@ -202,7 +204,13 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
         case .halfClosed(let deadline):
             if now >= deadline { context.close(promise: nil) }
             return
-        case .draining, .open:
+        case .draining(let since):
+            // A client that stops reading while answers below the high-water mark wait for it.
+            if now - since >= self.timeouts.idle {
+                context.close(promise: nil)
+                return
+            }
+        case .open:
             break
         }
         if let blocked = self.blockedSince {
@@ -224,7 +232,7 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
     /// connection half-closes.
     private func beginClose(context: ChannelHandlerContext) {
         guard case .open = self.phase else { return }
-        self.phase = .draining
+        self.phase = .draining(.now())
         self.activity.markBusy()
         self.idleSince = nil
         self.processQueries(context: context)
@@ -259,10 +267,10 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
         }
         if case .open = self.phase {
             if self.maxQueries > 0 && self.answered >= self.maxQueries {
-                self.phase = .draining
+                self.phase = .draining(now)
             } else if self.inputClosed && !self.hasCompleteQuery {
                 // After the client's half-close a trailing partial message can never complete.
-                self.phase = .draining
+                self.phase = .draining(now)
             }
         }
         if case .draining = self.phase, !self.hasCompleteQuery {
@@ -279,7 +287,8 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
         } else {
             idle = false
         }
-        if idle && self.idleSince == nil {
+        defer { self.sawInput = false }
+        if idle && (self.idleSince == nil || self.sawInput) {
             self.idleSince = now
             self.activity.markIdle(at: Int64(now.uptimeNanoseconds))
         } else if !idle && self.idleSince != nil {
