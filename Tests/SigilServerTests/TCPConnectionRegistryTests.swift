@@ -51,6 +51,21 @@ import Testing
         #expect(registry.count == 3)
     }
 
+    @Test func evictsAClientThatDoesNotReadWhenNoneIsIdle() {
+        var registry = TCPConnectionRegistry(limits: .init(maxConnections: 2, maxPerClient: 2))
+        let stuck = TCPConnectionActivity()
+        stuck.markBlocked(at: 10)
+        _ = registry.admit(id: 1, client: a, activity: TCPConnectionActivity())
+        _ = registry.admit(id: 2, client: a, activity: stuck)
+        #expect(registry.admit(id: 3, client: b, activity: idle(5)) == .admittedEvicting(2))
+        // An idle connection goes before one whose answers wait, however long they have waited.
+        let stuckLonger = TCPConnectionActivity()
+        stuckLonger.markBlocked(at: 1)
+        registry.remove(id: 1)
+        _ = registry.admit(id: 4, client: a, activity: stuckLonger)
+        #expect(registry.admit(id: 5, client: b, activity: TCPConnectionActivity()) == .admittedEvicting(3))
+    }
+
     @Test func isBusyAboveHalfTheSlots() {
         var registry = TCPConnectionRegistry(limits: .init(maxConnections: 4, maxPerClient: 4))
         _ = registry.admit(id: 1, client: a, activity: TCPConnectionActivity())

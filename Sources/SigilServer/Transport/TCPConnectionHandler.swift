@@ -161,13 +161,18 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
             self.blockedSince = nil
+            self.activity.markBlocked(at: nil)
             self.processQueries(context: context)
             if self.readHeld, case .open = self.phase, context.channel.isWritable {
                 self.readHeld = false
                 context.read()
             }
         } else {
-            if self.blockedSince == nil { self.blockedSince = .now() }
+            if self.blockedSince == nil {
+                let now = NIODeadline.now()
+                self.blockedSince = now
+                self.activity.markBlocked(at: Int64(now.uptimeNanoseconds))
+            }
             self.updateIdle(now: .now(), context: context)
             self.onBlocked(context)
         }
@@ -176,7 +181,12 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is TCPEvictEvent {
-            self.beginClose(context: context)
+            // A client that has left answers unread cannot take more: closed at once, the answers dropped.
+            if self.blockedSince != nil {
+                context.close(promise: nil)
+            } else {
+                self.beginClose(context: context)
+            }
             return
         }
         if let event = event as? ChannelEvent, event == .inputClosed {
@@ -214,9 +224,10 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
             break
         }
         if let blocked = self.blockedSince {
-            // Answers have waited a whole idle timeout for a client that reads nothing: it cannot be
-            // served, and the output it holds is freed.
-            if now - blocked >= self.timeouts.idle { context.close(promise: nil) }
+            // Answers have waited a whole idle timeout (the busy one under load) for a client that reads
+            // nothing: it cannot be served, and the output it holds is freed.
+            let limit = self.isBusy() ? self.timeouts.busyIdle : self.timeouts.idle
+            if now - blocked >= limit { context.close(promise: nil) }
             return
         }
         guard case .open = self.phase else { return }

@@ -37,19 +37,23 @@ final class TCPConnectionActivity: Sendable {
     /// Since when (monotonic nanoseconds) the connection is idle: no partial or unanswered message read and
     /// no answer waiting to be written. -1 while it is not idle.
     let idleSince = Atomic<Int64>(-1)
+    /// Since when answers have been waiting for a client that does not read them (output blocked), or -1.
+    let blockedSince = Atomic<Int64>(-1)
 
     init() {}
 
     func markIdle(at now: Int64) { self.idleSince.store(now, ordering: .relaxed) }
     func markBusy() { self.idleSince.store(-1, ordering: .relaxed) }
+    func markBlocked(at now: Int64?) { self.blockedSince.store(now ?? -1, ordering: .relaxed) }
 }
 
 /// Admission of TCP connections (RFC 7766 §6.2.2 and §6.2.3): at most `maxConnections` in all and
 /// `maxPerClient` per client prefix. At either limit the oldest idle connection in the way (any
 /// client's for the global limit, the same client's for the per-client one) is evicted in favour of the
-/// new one, which is refused only if every connection in the way is in the middle of a message: a
-/// client that merely holds connections open cannot lock others out. Pure bookkeeping; the server
-/// closes what it is told to evict.
+/// new one; failing that, the one whose client has left answers unread the longest. The new one is
+/// refused only if every connection in the way is in the middle of a message: a client that merely
+/// holds connections open, or pipelines without reading, cannot lock others out. Pure bookkeeping; the
+/// server closes what it is told to evict.
 struct TCPConnectionRegistry {
     struct Limits: Sendable {
         var maxConnections: Int = 1000
@@ -115,11 +119,14 @@ struct TCPConnectionRegistry {
 
     /// A linear scan, done only when a limit is reached (at most `maxConnections` entries).
     private func oldestIdle(of client: TCPClientKey?) -> UInt64? {
-        var best: (id: UInt64, since: Int64)? = nil
+        var idle: (id: UInt64, since: Int64)? = nil
+        var blocked: (id: UInt64, since: Int64)? = nil
         for (id, entry) in self.entries where client == nil || entry.client == client {
             let since = entry.activity.idleSince.load(ordering: .relaxed)
-            if since >= 0 && (best == nil || since < best!.since) { best = (id, since) }
+            if since >= 0 && (idle == nil || since < idle!.since) { idle = (id, since) }
+            let stuck = entry.activity.blockedSince.load(ordering: .relaxed)
+            if stuck >= 0 && (blocked == nil || stuck < blocked!.since) { blocked = (id, stuck) }
         }
-        return best?.id
+        return idle?.id ?? blocked?.id
     }
 }

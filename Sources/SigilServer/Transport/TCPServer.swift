@@ -171,7 +171,11 @@ public final class TCPServer<Factory: DatagramHandlerFactory>: Sendable {
             guard let bytes = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes) else { return }
             table.peakPendingOutput.max(bytes, ordering: .relaxed)
         }
-        return ServerBootstrap(group: self.group)
+        let bootstrap = ServerBootstrap(group: self.group)
+        if let size = configuration.tcpSocketSendBufferBytes {
+            _ = bootstrap.childChannelOption(.socketOption(.so_sndbuf), value: SocketOptionValue(size))
+        }
+        return bootstrap
             .serverChannelOption(.backlog, value: configuration.tcpBacklog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
