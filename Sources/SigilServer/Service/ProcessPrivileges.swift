@@ -1,3 +1,5 @@
+import CSigilLinux
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -5,9 +7,11 @@ import Glibc
 /// The user and group `sigil serve` runs as after binding its sockets (`user:`, `group:`).
 ///
 /// Resolved before anything is bound, so that an unknown name is a configuration error; applied once the
-/// sockets are bound and before any key, zone or certificate is read. glibc's `setgroups`, `setgid` and
-/// `setuid` apply to every thread of the process (it signals each one to make the same system call), which
-/// matters here: the event-loop and UDP worker threads already exist when the identity changes.
+/// sockets are bound and before any key, zone or certificate is read. The event-loop and UDP worker threads
+/// already exist then, and Linux credentials are per thread: glibc's `setgroups`, `setgid` and `setuid`
+/// signal each live thread to make the same system call, but skip the main thread, which libdispatch has
+/// exited and parked in `sigsuspend` to run signal handlers. `CSigilLinux_switch_remaining_threads` does
+/// the same for every thread still on the old identity, and the switch fails unless all of them changed.
 public struct ProcessIdentity: Sendable, Equatable {
     public var uid: uid_t?
     public var gid: gid_t
@@ -63,11 +67,18 @@ public struct ProcessIdentity: Sendable, Equatable {
         }
         guard status == 0 else { throw StartupError("setgroups failed: \(Self.lastError)") }
         guard setgid(self.gid) == 0 else { throw StartupError("setgid(\(self.gid)) failed: \(Self.lastError)") }
-        if let uid = self.uid {
+        let uid = self.uid ?? getuid()
+        if self.uid != nil {
             guard setuid(uid) == 0 else { throw StartupError("setuid(\(uid)) failed: \(Self.lastError)") }
-            if uid != 0 && (setuid(0) == 0 || seteuid(0) == 0) {
-                throw StartupError("still able to regain root after setuid(\(uid)); refusing to run")
-            }
+        }
+        var groups = [gid_t](repeating: 0, count: 256)
+        let count = getgroups(Int32(groups.count), &groups)
+        guard count >= 0 else { throw StartupError("getgroups failed: \(Self.lastError)") }
+        guard CSigilLinux_switch_remaining_threads(uid, self.gid, groups, Int(count)) >= 0 else {
+            throw StartupError("a thread kept its identity after the switch to uid \(uid); refusing to run")
+        }
+        if uid != 0 && (setuid(0) == 0 || seteuid(0) == 0) {
+            throw StartupError("still able to regain root after setuid(\(uid)); refusing to run")
         }
     }
 

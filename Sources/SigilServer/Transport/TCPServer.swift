@@ -167,7 +167,7 @@ public final class TCPServer<Factory: DatagramHandlerFactory>: Sendable {
             io: configuration.tcpIOTimeout)
         let pending = max(configuration.tcpMaxPendingOutputBytes, 2)
         let isBusy: @Sendable () -> Bool = { table.isBusy }
-        let onBlocked: (ChannelHandlerContext) -> Void = { context in
+        let onBlocked: @Sendable (ChannelHandlerContext) -> Void = { context in
             guard let bytes = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes) else { return }
             table.peakPendingOutput.max(bytes, ordering: .relaxed)
         }
@@ -178,7 +178,7 @@ public final class TCPServer<Factory: DatagramHandlerFactory>: Sendable {
         return bootstrap
             .serverChannelOption(.backlog, value: configuration.tcpBacklog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             // The output held for a client that does not read, and the input taken per read: both bound
             // what a pipelining client that never reads can make the server hold.
