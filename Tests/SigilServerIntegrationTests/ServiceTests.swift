@@ -78,7 +78,9 @@ struct ServiceTests {
         }
         let pid = process.processIdentifier
         let uids = Self.threadStatus(pid, "Uid")
-        #expect(uids.count > 3 && uids.allSatisfy { $0.split(separator: "\t") == ["65534", "65534", "65534", "65534"] }, "\(uids)")
+        #expect(
+            uids.count > 3 && uids.allSatisfy { $0.split(separator: "\t") == ["65534", "65534", "65534", "65534"] },
+            "\(uids)")
         #expect(Self.threadStatus(pid, "Gid").allSatisfy { $0.split(separator: "\t").allSatisfy { $0 == "65534" } })
         #expect(Self.threadStatus(pid, "Groups").allSatisfy { $0.isEmpty || $0 == "65534" })
         // The key was generated after the drop.

@@ -52,7 +52,9 @@ struct TCPAbuseTests {
     /// from connect to answer, or nil without an answer.
     static func timedQuery(port: UInt16, source: String) -> Double? {
         let start = Date()
-        guard let client = try? ClientSocket(tcp: IPEndpoint(address: .loopbackV4, port: port), timeout: 3, source: source),
+        guard
+            let client = try? ClientSocket(
+                tcp: IPEndpoint(address: .loopbackV4, port: port), timeout: 3, source: source),
             (try? client.write(framed(rawQuery(id: 0x5151, name: "www.it.test", type: 1)))) != nil,
             case .bytes(let reply) = client.readMessage(), messageID(reply) == 0x5151
         else { return nil }
@@ -160,7 +162,8 @@ struct TCPAbuseTests {
         let strings = (0..<10).map { _ in "\"" + String(repeating: "x", count: 250) + "\"" }.joined(separator: " ")
         let directory = try TemporaryDirectory()
         let file = try directory.write("it.test.zone", integrationZone(serial: 1, extra: "fat TXT \(strings)\n"))
-        let config = try directory.write("sigil.yaml", "tcp-idle-timeout: 60\ntcp-busy-idle-timeout: 60\ntcp-max-connections: 1001\n")
+        let config = try directory.write(
+            "sigil.yaml", "tcp-idle-timeout: 60\ntcp-busy-idle-timeout: 60\ntcp-max-connections: 1001\n")
         let server = try SigilServerProcess(
             ["--config", config, "--zone", "it.test=\(file)", "--udp-workers", "1"], in: directory)
         let pid = server.process.processIdentifier

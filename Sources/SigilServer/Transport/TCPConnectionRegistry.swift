@@ -15,7 +15,11 @@ struct TCPClientKey: Hashable, Sendable {
         var low: UInt64 = 0
         address.withUnsafeBytes { bytes in
             for (index, byte) in bytes.enumerated() {
-                if index < 8 { high |= UInt64(byte) << (56 - 8 * index) } else { low |= UInt64(byte) << (120 - 8 * index) }
+                if index < 8 {
+                    high |= UInt64(byte) << (56 - 8 * index)
+                } else {
+                    low |= UInt64(byte) << (120 - 8 * index)
+                }
             }
         }
         let bits = address.family == .v4 ? ipv4Prefix : ipv6Prefix

@@ -33,7 +33,8 @@ public final class TCPServer<Factory: DatagramHandlerFactory>: Sendable {
         func admit(_ channel: any Channel, client: IPAddress) -> (UInt64, TCPConnectionActivity)? {
             let id = self.nextID.wrappingAdd(1, ordering: .relaxed).newValue
             let activity = TCPConnectionActivity()
-            let (admission, victim) = self.guarded.withLock { guarded -> (TCPConnectionRegistry.Admission, (any Channel)?) in
+            let (admission, victim) = self.guarded.withLock {
+                guarded -> (TCPConnectionRegistry.Admission, (any Channel)?) in
                 let admission = guarded.registry.admit(id: id, client: client, activity: activity)
                 var victim: (any Channel)? = nil
                 if case .admittedEvicting(let old) = admission { victim = guarded.channels.removeValue(forKey: old) }
@@ -175,7 +176,8 @@ public final class TCPServer<Factory: DatagramHandlerFactory>: Sendable {
         if let size = configuration.tcpSocketSendBufferBytes {
             _ = bootstrap.childChannelOption(.socketOption(.so_sndbuf), value: SocketOptionValue(size))
         }
-        return bootstrap
+        return
+            bootstrap
             .serverChannelOption(.backlog, value: configuration.tcpBacklog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
