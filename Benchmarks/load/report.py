@@ -85,6 +85,9 @@ def main():
             variant_mode = ("online signing, ECDSA P-256, NSEC3 narrow (SIGIL_VARIANTS)" if phase == "cold"
                             else "plain, 1 UDP worker (SIGIL_VARIANTS)")
             name, mode = NAMES.get(label, (f"Sigil `{label}`", variant_mode))
+            if phase == "tcp":
+                mode = {"sigil": "TCP, 2 event loops (default)", "knot": "TCP, tcp-workers 1",
+                        "nsd": "TCP, 1 server"}.get(label, mode)
             print(f"| {name} | {mode} | {qps:,.0f} | {lost:.3f} ({worst:.3f}) | {cpu:.2f} |")
         print()
 
