@@ -6,7 +6,7 @@ SWIFT_FORMAT ?= $(SWIFT) format
 PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR ?= $(PREFIX)/bin
-SYSTEMDDIR ?= /lib/systemd/system
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
 INSTALL ?= install
 
 .PHONY: deps build build-tests release run install install-service test unit integration lint format bench bench-check bench-micro fuzz fuzz-decoder fuzz-presentation clean bench-load alloc-check
