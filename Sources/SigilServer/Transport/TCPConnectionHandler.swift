@@ -45,7 +45,8 @@ struct TCPConnectionTimeouts: Sendable {
 /// of the slots are in use; an eviction or a query cap closes it too. Every one of these closes gracefully:
 /// the queries already read are answered, the output is drained, and the server half-closes (FIN, never a
 /// reset), reading and discarding until the client closes or the I/O timeout passes. Only a client that
-/// reads nothing for the whole idle timeout while answers wait is cut off without them.
+/// reads nothing while answers wait is cut off without them: after the idle timeout (the busy one under
+/// load), or at once when its slot is needed and no connection is idle.
 final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
