@@ -93,3 +93,9 @@ bench-load: deps
 ## Heap allocations per query in steady state (release build, malloc-counting shim).
 alloc-check: deps
 	Benchmarks/load/udp-alloc-check.sh
+
+## The abuse controls under flood, side by side with Knot mod-rrl, NSD RRL and PowerDNS (docs/PERFORMANCE.md).
+.PHONY: bench-abuse
+bench-abuse: deps
+	swift build -c release --scratch-path .build-load --product sigil
+	Benchmarks/load/abuse-bench.sh .build-load/release/sigil 10

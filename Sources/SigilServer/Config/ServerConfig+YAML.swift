@@ -73,7 +73,7 @@ struct YAMLReader {
     mutating func read(_ node: Node, into config: inout ServerConfig) throws(ConfigError) {
         var keys: Set<String> = [
             "listen", "keys", "udp-workers", "tcp-idle-timeout", "tcp-max-connections",
-            "tcp-max-queries-per-connection", "log-level", "zones",
+            "tcp-max-queries-per-connection", "log-level", "zones", "rate-limit", "cookies", "signing-budget",
         ]
         keys.formUnion(Self.serviceKeys)
         for (name, value) in try mapping(node, "", allowed: keys) {
@@ -97,6 +97,7 @@ struct YAMLReader {
                 for (index, item) in sequence.enumerated() {
                     config.zones.append(try zone(item, "zones[\(index)]"))
                 }
+            case let key where YAMLReader.controlKeys.contains(key): try control(key, value, into: &config.controls)
             default: try readServiceKey(name, value, into: &config)
             }
         }
@@ -144,7 +145,8 @@ struct YAMLReader {
             config.enabled = on
             return config
         }
-        for (name, value) in try mapping(node, key, allowed: ["enabled", "algorithm", "denial", "validity"]) {
+        let allowed: Set<String> = ["enabled", "algorithm", "denial", "validity"]
+        for (name, value) in try mapping(node, key, allowed: allowed.union(KeyPolicyConfig.keys)) {
             let path = "\(key).\(name)"
             switch name {
             case "enabled": config.enabled = try bool(value, path)
@@ -162,9 +164,10 @@ struct YAMLReader {
             case "validity":
                 config.validitySeconds = try duration(value, path)
                 guard config.validitySeconds >= 3 * 3600 else { throw fail(path, "must be at least 3h") }
-            default: break
+            default: try keyPolicy(name, value, path, into: &config)
             }
         }
+        try checkKeyPolicy(config, key)
         return config
     }
 

@@ -15,6 +15,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var group: String? = nil
     public var logLevel: String = "info"
     public var zones: [ZoneConfig] = []
+    /// Rate limiting, cookies and the signing budget (`ServerConfig+Controls.swift`).
+    public var controls = ControlsConfig()
 
     public init() {}
 }
@@ -47,6 +49,8 @@ public struct DNSSECConfig: Sendable, Equatable {
     public var denial: Denial = .nsec3
     /// Signature validity in seconds (default 14 days).
     public var validitySeconds: UInt32 = 14 * 86_400
+    /// The rollover policy; nil: keys are used as found (`ServerConfig+KeyPolicy.swift`).
+    public var policy: KeyPolicyConfig? = nil
 
     public init() {}
 }

@@ -2,6 +2,7 @@ import DNSWire
 import DNSZone
 import Logging
 import NIOCore
+import QueryControls
 import QueryPipeline
 import ServiceLifecycle
 import UnixSignals
@@ -40,9 +41,11 @@ public enum SigilServerRunner {
         // Trap SIGHUP before anything listens, so an early reload request never kills the process.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         let catalog = ZoneCatalog(logger: logger)
+        let controls = config.controls.makePlan()
+        warnIfUnlimited(config, addresses, logger)
         let transport = TransportServer(
             listen: addresses, configuration: transportConfiguration,
-            handlerFactory: ResponderFactory(store: catalog.store), logger: logger)
+            handlerFactory: ResponderFactory(store: catalog.store, controls: controls), logger: logger)
         let report: ZoneCatalog.Report
         if let identity {
             // Bind (port 53 may need root), then drop root before any key or zone is read. Until the zones
@@ -69,14 +72,17 @@ public enum SigilServerRunner {
 
         let serving = ServingService(transport: transport, bound: bound, zones: report.serving, logger: logger)
         let reloader = ReloadService(
-            signals: hangups, source: source, catalog: catalog, listen: config.listen, logger: logger)
+            signals: hangups, source: source, catalog: catalog, listen: config.listen, logger: logger,
+            cookieSecrets: controls.cookieSecrets)
         let certificates = CertificateWatchService(catalog: catalog, options: .init(), logger: logger)
+        let rollovers = KeyRolloverService(catalog: catalog, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
                     .init(service: serving),
                     .init(service: reloader, successTerminationBehavior: .ignore),
                     .init(service: certificates, successTerminationBehavior: .ignore),
+                    .init(service: rollovers, successTerminationBehavior: .ignore),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
@@ -122,6 +128,8 @@ struct ReloadService: Service {
     let catalog: ZoneCatalog
     let listen: [String]
     let logger: Logger
+    /// Rolled on every SIGHUP (`CookieSecrets.roll`).
+    var cookieSecrets: CookieSecrets? = nil
 
     func run() async throws {
         for await _ in signals.cancelOnGracefulShutdown() {
@@ -136,6 +144,7 @@ struct ReloadService: Service {
             if config.listen != listen {
                 logger.warning("listen addresses changed; they take effect only after a restart")
             }
+            cookieSecrets?.roll(to: config.controls.cookies?.secret)
             let report = catalog.reload(config.zones, keysDirectory: config.keysDirectory)
             for zone in report.loaded {
                 let line = "zone \(zone.zone.origin.text) loaded serial \(zone.serial), \(zone.recordCount) records"
