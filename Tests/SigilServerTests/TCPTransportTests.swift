@@ -208,7 +208,8 @@ import Testing
                 try await Task.sleep(for: .milliseconds(100))
             }
             let elapsed = try #require(closedAfter, "still open after the whole message but one byte")
-            #expect(elapsed >= .milliseconds(550) && elapsed < .milliseconds(1500), "closed after \(elapsed)")
+            // Closed before the message could complete at all; the upper bound only allows for a loaded machine.
+            #expect(elapsed >= .milliseconds(550) && elapsed < .milliseconds(2500), "closed after \(elapsed)")
         }
     }
 
