@@ -98,6 +98,9 @@ extension Peer {
     public static let ip = Peer("ip", package: "iproute2")
     public static let python3 = Peer("python3", package: "python3")
     public static let bash = Peer("bash", package: "bash")
+    public static let setpriv = Peer("setpriv", package: "util-linux")
+    public static let systemdAnalyze = Peer("systemd-analyze", package: "systemd")
+    public static let make = Peer("make", package: "make")
     /// dnspython, which the peer scripts in Tests/Peers use.
     public static let dnspython = Peer(
         "python3 dnspython", source: "pip package dnspython, from scripts/deps.sh",
@@ -113,7 +116,7 @@ extension Peer {
         dnssecDSFromKey, dnssecSignzone, dnssecVerify, dnssecSettime,
         ldnsVerifyZone,
         ldnsDane, openssl, cc, dnsperf, posttlsFinger, unshare, mount, ip, python3, bash, dnspython, pythonCryptography,
-        root, nsd,
+        root, setpriv, systemdAnalyze, make, nsd,
     ]
 
     private static func pythonImports(_ modules: String) -> Bool {

@@ -71,11 +71,12 @@ struct YAMLReader {
     }
 
     mutating func read(_ node: Node, into config: inout ServerConfig) throws(ConfigError) {
-        let keys: Set<String> = [
+        var keys: Set<String> = [
             "listen", "keys", "udp-workers", "tcp-idle-timeout", "tcp-max-connections",
             "tcp-max-queries-per-connection", "log-level", "zones", "rate-limit", "cookies", "signing-budget",
             "tsig-keys",
         ]
+        keys.formUnion(Self.serviceKeys)
         for (name, value) in try mapping(node, "", allowed: keys) {
             switch name {
             case "listen": config.listen = try strings(value, name)
@@ -84,7 +85,7 @@ struct YAMLReader {
             case "tcp-idle-timeout": config.tcpIdleTimeoutSeconds = Int(try duration(value, name))
             case "tcp-max-connections": config.tcpMaxConnections = try int(value, name, range: 1...1_000_000)
             case "tcp-max-queries-per-connection":
-                config.tcpMaxQueriesPerConnection = try int(value, name, range: 1...1_000_000)
+                config.tcpMaxQueriesPerConnection = try int(value, name, range: 0...1_000_000)
             case "log-level":
                 let level = try string(value, name)
                 guard ServerConfig.logLevels.contains(level) else {
@@ -99,7 +100,7 @@ struct YAMLReader {
                 }
             case "tsig-keys": config.tsigKeys = try tsigKeys(value, name)
             case let key where YAMLReader.controlKeys.contains(key): try control(key, value, into: &config.controls)
-            default: break
+            default: try readServiceKey(name, value, into: &config)
             }
         }
         try checkTransferKeys(config)

@@ -7,7 +7,12 @@ public struct ServerConfig: Sendable, Equatable {
     public var udpWorkers: Int? = nil
     public var tcpIdleTimeoutSeconds: Int = 10
     public var tcpMaxConnections: Int = 1000
-    public var tcpMaxQueriesPerConnection: Int = 100
+    /// 0: no limit.
+    public var tcpMaxQueriesPerConnection: Int = 0
+    public var tcp = TCPLimitsConfig()
+    /// The user and group to run as once the sockets are bound (`user:`, `group:`); nil: stay as started.
+    public var user: String? = nil
+    public var group: String? = nil
     public var logLevel: String = "info"
     public var zones: [ZoneConfig] = []
     /// TSIG keys for transfers, NOTIFY and UPDATE (`ServerConfig+Transfer.swift`).
