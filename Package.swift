@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "DANE", targets: ["DANE"]),
         .library(name: "QueryPipeline", targets: ["QueryPipeline"]),
         .library(name: "SigilServer", targets: ["SigilServer"]),
+        .library(name: "ZoneJournal", targets: ["ZoneJournal"]),
+        .library(name: "DynamicUpdate", targets: ["DynamicUpdate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,12 +40,17 @@ let package = Package(
             name: "DNSSEC", dependencies: ["DNSWire", "DNSZone", "COpenSSL", "CSodium", "CSigilCrypto"],
             swiftSettings: hotPath),
         .target(name: "DANE", dependencies: ["DNSWire", "DNSZone", "DNSSEC", "COpenSSL"]),
+        /// Versions of transferred zones: differences, the journal on disk, IXFR answers.
+        .target(name: "ZoneJournal", dependencies: ["DNSWire", "DNSZone", "DNSSEC"]),
+        /// RFC 2136 UPDATE: parsing, prerequisites, applying, the update log.
+        .target(name: "DynamicUpdate", dependencies: ["DNSWire", "DNSZone", "ZoneJournal"]),
         /// The socket-free query pipeline: decode → stages → answer → sign → encode.
         .target(name: "QueryPipeline", dependencies: ["DNSWire", "DNSZone", "DNSSEC"], swiftSettings: hotPath),
         .target(
             name: "SigilServer",
             dependencies: [
-                "DNSWire", "DNSZone", "DNSSEC", "DANE", "QueryPipeline", "CSigilLinux",
+                "DNSWire", "DNSZone", "DNSSEC", "DANE", "QueryPipeline", "CSigilLinux", "ZoneJournal",
+                "DynamicUpdate",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -97,6 +104,9 @@ let package = Package(
             ]),
 
         .testTarget(name: "SigilTestSupportTests", dependencies: ["SigilTestSupport"]),
+        .testTarget(
+            name: "ZoneJournalTests",
+            dependencies: ["DNSSECTestSupport", "DNSWire", "DNSZone", "DNSSEC", "ZoneJournal", "DynamicUpdate"]),
 
         // Integration tests (`make integration`): judged by real peers (kdig, knotd, unbound, BIND
         // and ldns tools, openssl, Postfix, Python scripts), and the built `sigil`.
