@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Modules are layered: each depends only on the ones listed before it.
-/// DNSWire → DNSZone → DNSSEC → DANE → QueryPipeline → SigilServer → sigil.
+/// DNSWire → DNSZone → DNSSEC → DANE → QueryPipeline → TSIG → ZoneTransfer → SigilServer → sigil.
 let package = Package(
     name: "Sigil",
     platforms: [.macOS(.v15)],
@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "DNSSEC", targets: ["DNSSEC"]),
         .library(name: "DANE", targets: ["DANE"]),
         .library(name: "QueryPipeline", targets: ["QueryPipeline"]),
+        .library(name: "TSIG", targets: ["TSIG"]),
+        .library(name: "ZoneTransfer", targets: ["ZoneTransfer"]),
         .library(name: "SigilServer", targets: ["SigilServer"]),
         .library(name: "ZoneJournal", targets: ["ZoneJournal"]),
         .library(name: "DynamicUpdate", targets: ["DynamicUpdate"]),
@@ -46,11 +48,15 @@ let package = Package(
         .target(name: "DynamicUpdate", dependencies: ["DNSWire", "DNSZone", "ZoneJournal"]),
         /// The socket-free query pipeline: decode → stages → answer → sign → encode.
         .target(name: "QueryPipeline", dependencies: ["DNSWire", "DNSZone", "DNSSEC"], swiftSettings: hotPath),
+        /// RFC 8945 transaction signatures: HMAC (libcrypto), key files, signing and verifying messages.
+        .target(name: "TSIG", dependencies: ["DNSWire", "CSigilCrypto"]),
+        /// Zone transfers (AXFR streams of the signed zone), access lists, NOTIFY messages.
+        .target(name: "ZoneTransfer", dependencies: ["DNSWire", "DNSZone", "DNSSEC", "QueryPipeline", "TSIG"]),
         .target(
             name: "SigilServer",
             dependencies: [
-                "DNSWire", "DNSZone", "DNSSEC", "DANE", "QueryPipeline", "CSigilLinux", "ZoneJournal",
-                "DynamicUpdate",
+                "DNSWire", "DNSZone", "DNSSEC", "DANE", "QueryPipeline", "TSIG", "ZoneTransfer", "CSigilLinux",
+                "ZoneJournal", "DynamicUpdate",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -64,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "sigil",
             dependencies: [
-                "DNSWire", "DNSZone", "DNSSEC", "DANE", "QueryPipeline", "SigilServer",
+                "DNSWire", "DNSZone", "DNSSEC", "DANE", "QueryPipeline", "TSIG", "SigilServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -103,6 +109,10 @@ let package = Package(
                 "SigilServer",
             ]),
 
+        .testTarget(name: "TSIGTests", dependencies: ["DNSWire", "TSIG"]),
+        .testTarget(
+            name: "ZoneTransferTests",
+            dependencies: ["DNSSECTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline", "TSIG", "ZoneTransfer"]),
         .testTarget(name: "SigilTestSupportTests", dependencies: ["SigilTestSupport"]),
         .testTarget(
             name: "ZoneJournalTests",
@@ -122,7 +132,7 @@ let package = Package(
             name: "SigilServerIntegrationTests",
             dependencies: [
                 "SigilTestSupport", "SigilServerTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline",
-                "SigilServer",
+                "SigilServer", "TSIG",
             ]),
     ]
 )

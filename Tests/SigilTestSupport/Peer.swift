@@ -75,6 +75,8 @@ extension Peer {
     public static let kdig = Peer("kdig", package: "knot-dnsutils")
     public static let knotd = Peer("knotd", package: "knot")
     public static let unbound = Peer("unbound", package: "unbound")
+    public static let nsd = Peer("nsd", package: "nsd")
+    public static let named = Peer("named", package: "bind9")
     public static let unboundCheckconf = Peer("unbound-checkconf", package: "unbound")
     public static let delv = Peer("delv", package: "bind9-dnsutils")
     public static let dig = Peer("dig", package: "bind9-dnsutils")
@@ -110,7 +112,7 @@ extension Peer {
         dnssecSignzone, dnssecVerify,
         ldnsVerifyZone,
         ldnsDane, openssl, cc, dnsperf, posttlsFinger, unshare, mount, ip, python3, bash, dnspython, pythonCryptography,
-        root,
+        root, nsd, named,
     ]
 
     private static func pythonImports(_ modules: String) -> Bool {

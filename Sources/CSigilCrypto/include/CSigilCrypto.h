@@ -33,4 +33,16 @@ void sigil_ecdsa_signer_free(sigil_ecdsa_signer *signer);
    0 with the reason on OpenSSL's error queue. */
 int sigil_ecdsa_sign(sigil_ecdsa_signer *signer, const void *data, size_t length, unsigned char *out);
 
+/* One HMAC computation for TSIG (RFC 8945): `digest` is libcrypto's name ("SHA256", "SHA512", "SHA1").
+   Returns NULL and sets *out, or a static reason. Feed pieces with update, then final once; free after. */
+typedef struct sigil_hmac sigil_hmac;
+const char *sigil_hmac_new(const char *digest, const void *key, size_t key_length, sigil_hmac **out);
+void sigil_hmac_free(sigil_hmac *hmac);
+int sigil_hmac_update(sigil_hmac *hmac, const void *data, size_t length);
+/* Writes the MAC to out (capacity bytes at least the digest size); returns its length, 0 on failure. */
+size_t sigil_hmac_final(sigil_hmac *hmac, unsigned char *out, size_t capacity);
+
+/* Overwrites secret bytes in a way the compiler cannot drop (OPENSSL_cleanse). */
+void sigil_cleanse(void *data, size_t length);
+
 #endif

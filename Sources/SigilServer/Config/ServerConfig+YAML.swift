@@ -73,7 +73,7 @@ struct YAMLReader {
     mutating func read(_ node: Node, into config: inout ServerConfig) throws(ConfigError) {
         let keys: Set<String> = [
             "listen", "keys", "udp-workers", "tcp-idle-timeout", "tcp-max-connections",
-            "tcp-max-queries-per-connection", "log-level", "zones",
+            "tcp-max-queries-per-connection", "log-level", "zones", "tsig-keys",
         ]
         for (name, value) in try mapping(node, "", allowed: keys) {
             switch name {
@@ -96,9 +96,11 @@ struct YAMLReader {
                 for (index, item) in sequence.enumerated() {
                     config.zones.append(try zone(item, "zones[\(index)]"))
                 }
+            case "tsig-keys": config.tsigKeys = try tsigKeys(value, name)
             default: break
             }
         }
+        try checkTransferKeys(config)
     }
 
     func zone(_ node: Node, _ key: String) throws(ConfigError) -> ZoneConfig {
@@ -106,7 +108,9 @@ struct YAMLReader {
         var file: String? = nil
         var dnssec = DNSSECConfig()
         var tlsa: [TLSAConfig] = []
-        for (name, value) in try mapping(node, key, allowed: ["origin", "file", "dnssec", "tlsa"]) {
+        var transfer = ZoneTransferSettings()
+        let allowed: Set<String> = ["origin", "file", "dnssec", "tlsa", "transfer", "notify"]
+        for (name, value) in try mapping(node, key, allowed: allowed) {
             let path = "\(key).\(name)"
             switch name {
             case "origin":
@@ -121,6 +125,8 @@ struct YAMLReader {
             case "tlsa":
                 guard let sequence = value.sequence else { throw fail(path, "expected a list") }
                 for (index, item) in sequence.enumerated() { tlsa.append(try self.tlsa(item, "\(path)[\(index)]")) }
+            case "transfer": transfer.transfer = try accessList(value, path)
+            case "notify": transfer.notify = try notifyTargets(value, path)
             default: break
             }
         }
@@ -134,7 +140,9 @@ struct YAMLReader {
                 throw fail("\(key).tlsa[\(index)].host", "not a domain name: \(error.message)")
             }
         }
-        return ZoneConfig(origin: origin, file: file, dnssec: dnssec, tlsa: tlsa)
+        var zone = ZoneConfig(origin: origin, file: file, dnssec: dnssec, tlsa: tlsa)
+        zone.transferSettings = transfer
+        return zone
     }
 
     func dnssec(_ node: Node, _ key: String) throws(ConfigError) -> DNSSECConfig {

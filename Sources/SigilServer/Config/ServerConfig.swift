@@ -10,6 +10,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var tcpMaxQueriesPerConnection: Int = 100
     public var logLevel: String = "info"
     public var zones: [ZoneConfig] = []
+    /// TSIG keys for transfers, NOTIFY and UPDATE (`ServerConfig+Transfer.swift`).
+    public var tsigKeys: [TSIGKeyConfig] = []
 
     public init() {}
 }
@@ -20,6 +22,8 @@ public struct ZoneConfig: Sendable, Equatable {
     public var file: String
     public var dnssec: DNSSECConfig
     public var tlsa: [TLSAConfig]
+    /// `transfer:` and `notify:` (`ServerConfig+Transfer.swift`).
+    public var transferSettings = ZoneTransferSettings()
 
     public init(origin: DNSName, file: String, dnssec: DNSSECConfig = DNSSECConfig(), tlsa: [TLSAConfig] = []) {
         self.origin = origin

@@ -46,6 +46,7 @@ public struct ConfigSource: Sendable {
             config = try ServerConfig(yaml: String(decoding: data, as: UTF8.self), source: configPath)
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty {
+                config.resolveTSIGKeyFiles(directory: directory)
                 for index in config.zones.indices where !config.zones[index].file.hasPrefix("/") {
                     config.zones[index].file = directory + "/" + config.zones[index].file
                 }

@@ -27,6 +27,7 @@ public enum SigilServerRunner {
         if let path = source.configPath { logger.info("configuration from \(path)") }
 
         let catalog = ZoneCatalog(logger: logger)
+        let transfers = TransferService(catalog: catalog, keyring: try config.loadTSIGKeys(), logger: logger)
         let report = catalog.load(config.zones, keysDirectory: config.keysDirectory)
         guard !report.serving.isEmpty else { throw StartupError("no zone could be loaded; nothing to serve") }
 
@@ -41,12 +42,13 @@ public enum SigilServerRunner {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         let transport = TransportServer(
             listen: addresses, configuration: transportConfiguration,
-            handlerFactory: ResponderFactory(store: catalog.store), logger: logger)
+            handlerFactory: ResponderFactory(store: catalog.store, transfers: transfers), logger: logger)
         let bound = try await transport.start()
 
         let serving = ServingService(transport: transport, bound: bound, zones: report.serving, logger: logger)
         let reloader = ReloadService(
-            signals: hangups, source: source, catalog: catalog, listen: config.listen, logger: logger)
+            signals: hangups, source: source, catalog: catalog, transfers: transfers, listen: config.listen,
+            logger: logger)
         let certificates = CertificateWatchService(catalog: catalog, options: .init(), logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
@@ -54,6 +56,9 @@ public enum SigilServerRunner {
                     .init(service: serving),
                     .init(service: reloader, successTerminationBehavior: .ignore),
                     .init(service: certificates, successTerminationBehavior: .ignore),
+                    .init(
+                        service: NotifyService(catalog: catalog, transfers: transfers, logger: logger),
+                        successTerminationBehavior: .ignore),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
@@ -97,6 +102,7 @@ struct ReloadService: Service {
     let signals: UnixSignalsSequence
     let source: ConfigSource
     let catalog: ZoneCatalog
+    let transfers: TransferService
     let listen: [String]
     let logger: Logger
 
@@ -106,6 +112,7 @@ struct ReloadService: Service {
             let config: ServerConfig
             do {
                 config = try source.load()
+                transfers.updateKeys(try config.loadTSIGKeys())
             } catch {
                 logger.error("reload failed, nothing changed: \(error)")
                 continue

@@ -26,6 +26,17 @@ public protocol DatagramHandler {
         context: QueryContext,
         into response: UnsafeMutableRawBufferPointer
     ) -> Int?
+
+    /// TCP only: a response of several messages (a zone transfer) to `query`, or nil to answer it with
+    /// ``respond(to:context:into:)``. The transport pulls the stream's messages one at a time, as the client
+    /// reads them, before it answers the connection's next query. Default: nil.
+    mutating func stream(for query: UnsafeRawBufferPointer, context: QueryContext) -> (any ResponseStream)?
+}
+
+extension DatagramHandler {
+    public mutating func stream(for query: UnsafeRawBufferPointer, context: QueryContext) -> (any ResponseStream)? {
+        nil
+    }
 }
 
 /// Makes one ``DatagramHandler`` per transport thread. Called once per UDP worker and once per TCP event loop,

@@ -43,6 +43,8 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
     private var inputClosed = false
     private var closeScheduled = false
     private var processing = false
+    /// A multi-message response being sent (zone transfer); drained before the next query is read.
+    private var stream: (any ResponseStream)?
 
     init(state: TCPLoopState<Handler>, listener: IPEndpoint, maxQueries: Int) {
         self.state = state
@@ -115,9 +117,11 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
         if self.processing { return }
         self.processing = true
         defer { self.processing = false }
-        while !self.closing && context.channel.isWritable {
+        while (!self.closing || self.stream != nil) && context.channel.isWritable {
             var wrote = false
-            while !self.closing && context.channel.isWritable, let answer = self.answerNextQuery(context: context) {
+            while (!self.closing || self.stream != nil) && context.channel.isWritable,
+                let answer = self.nextOutput(context: context)
+            {
                 if let answer {
                     context.write(self.wrapOutboundOut(answer), promise: nil)
                     wrote = true
@@ -128,9 +132,25 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
         }
         // After a half-close, close once every complete query has been answered (a trailing partial message
         // can never complete). While unwritable, the rest waits for channelWritabilityChanged.
+        if self.stream != nil { return }  // resumes when writable again
         if self.closing || (self.inputClosed && !self.hasCompleteQuery) {
             self.closeAfterPendingWrites(context: context)
         }
+    }
+
+    /// The next message of the stream in progress, else the answer to the next query.
+    private func nextOutput(context: ChannelHandlerContext) -> ByteBuffer?? {
+        if let stream = self.stream {
+            let response = self.state.response
+            if let length = stream.next(into: response), length > 0, length <= 65535 {
+                var buffer = context.channel.allocator.buffer(capacity: length + 2)
+                buffer.writeInteger(UInt16(length))
+                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: response[0..<length]))
+                return .some(buffer)
+            }
+            self.stream = nil
+        }
+        return self.closing ? nil : self.answerNextQuery(context: context)
     }
 
     private var hasCompleteQuery: Bool {
@@ -167,6 +187,10 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
     /// Runs the handler and frames its answer, or returns nil if it has none.
     private func answer(_ query: UnsafeRawBufferPointer, allocator: ByteBufferAllocator) -> ByteBuffer? {
         let context = QueryContext(peer: self.peer, listener: self.listener, transport: .tcp)
+        if let stream = self.state.handler.stream(for: query, context: context) {
+            self.stream = stream
+            return nil
+        }
         let response = self.state.response
         guard let length = self.state.handler.respond(to: query, context: context, into: response),
             length > 0, length <= 65535

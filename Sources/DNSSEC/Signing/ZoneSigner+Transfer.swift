@@ -1,0 +1,55 @@
+import DNSWire
+import DNSZone
+
+/// What a zone transfer needs from the signer: every RRset's signatures and the full NSEC3 chain,
+/// without filling the query-time cache (a transfer touches every RRset once; caching them all
+/// would keep a second copy of the zone's signatures for as long as the signer lives).
+extension ZoneSigner {
+    /// The full NSEC3 chain to transfer: the signer's own, or, for an `nsec3-narrow` zone (which
+    /// has none: it makes white lies per query), one built now. Secondaries cannot make white lies,
+    /// so they get and serve the full chain: their denial is walkable.
+    package func transferChain() throws(SignerError) -> NSEC3Chain {
+        if let chain { return chain }
+        return try NSEC3Chain.build(zone: zone, bitmaps: bitmaps, hashes: nodeHashes)
+    }
+
+    /// The signatures of `Zone.rrsets[index]` for a transfer: the cached entry if it is fresh,
+    /// otherwise made now and not stored. Nil for an unsigned RRset or a failed signature.
+    package func transferSignatures(rrset index: Int, now: Int64) -> SignatureEntry? {
+        guard signed[index] else { return nil }
+        if let cached = cache.peek(slot: index, now: now) { return cached }
+        return makeEntry(rrset: index, now: now)
+    }
+
+    /// The signatures of record `position` of `chain` (from `transferChain()`), as
+    /// `transferSignatures(rrset:now:)`.
+    package func transferSignatures(chainEntry position: Int, of chain: NSEC3Chain, now: Int64) -> SignatureEntry? {
+        // With a chain of its own, the signer's cache numbers chain records after the RRsets.
+        if self.chain != nil, let cached = cache.peek(slot: zone.rrsets.count + position, now: now) { return cached }
+        return makeEntry(chainEntry: position, chain, now: now)
+    }
+
+    /// Writes record `position` of `chain` (owner compressed against the origin).
+    package func writeTransferChainRecord(_ position: Int, of chain: NSEC3Chain, into writer: inout WireWriter) {
+        writeChainRecord(position, chain, into: &writer)
+    }
+
+    /// The owner name (uncompressed wire) of record `position` of `chain`.
+    package func transferChainOwner(_ position: Int, of chain: NSEC3Chain) -> [UInt8] {
+        NSEC3Chain.ownerWire(chain.hashes[position], origin: zone.origin)
+    }
+}
+
+extension NSEC3Chain {
+    /// The number of records.
+    package var count: Int { hashes.count }
+}
+
+extension SignatureCache {
+    /// The entry for `slot` if present and fresh; never signs or stores.
+    func peek(slot: Int, now: Int64) -> SignatureEntry? {
+        let stripe = stripes[slot & stripeMask]
+        guard let entry = stripe.slots.withLock({ $0[slot >> stripeShift] }), entry.isFresh(at: now) else { return nil }
+        return entry
+    }
+}

@@ -1,0 +1,37 @@
+import QueryPipeline
+
+/// What the transports call: the query pipeline for ordinary queries, the ``TransferService`` for
+/// what is not one — zone transfers over TCP (streamed) and messages whose opcode is not QUERY
+/// (NOTIFY; UPDATE when served). The UDP hot path pays one byte test for the opcode.
+public struct ServerHandler: DatagramHandler {
+    var responder: Responder<NoStages>
+    let transfers: TransferService?
+
+    public init(responder: Responder<NoStages>, transfers: TransferService?) {
+        self.responder = responder
+        self.transfers = transfers
+    }
+
+    public mutating func respond(
+        to query: UnsafeRawBufferPointer, context: QueryContext, into response: UnsafeMutableRawBufferPointer
+    ) -> Int? {
+        // Opcode bits of the third byte, QR clear: NOTIFY, UPDATE and the like.
+        if let transfers, query.count >= 12, query[2] & 0xF8 != 0, query[2] & 0x80 == 0,
+            let length = transfers.respond(to: query, context: context, into: response)
+        {
+            return length
+        }
+        let length = responder.respond(to: query, context: context, into: response)
+        // A signed query (SOA refresh checks of secondaries): verify, then sign the answer or
+        // replace it with the TSIG error. Unsigned queries pay one comparison.
+        if let transfers, let length, let range = responder.lastQueryTSIG {
+            return transfers.signAnswer(
+                to: query, tsig: range, questionEnd: responder.lastQuestionEnd, answer: response, length: length)
+        }
+        return length
+    }
+
+    public mutating func stream(for query: UnsafeRawBufferPointer, context: QueryContext) -> (any ResponseStream)? {
+        transfers?.stream(for: query, context: context)
+    }
+}

@@ -1,0 +1,77 @@
+import DNSWire
+import Testing
+
+@testable import TSIG
+
+@Suite struct TSIGTests {
+    let key = try! TSIGKeyFile.makeKey(name: "xfr-key", algorithm: .hmacSHA256, secret: Array(0..<32))
+
+    /// A query for `example.test SOA` with id 0x1234.
+    func query() -> WireWriter {
+        var writer = WireWriter(capacity: 512)
+        writer.writeUInt16(0x1234)
+        writer.writeUInt16(0)
+        writer.writeUInt16(1)
+        writer.writeUInt16(0)
+        writer.writeUInt16(0)
+        writer.writeUInt16(0)
+        writer.writeName(try! DNSName(typed: "example.test"), compress: false)
+        writer.writeUInt16(RRType.soa.rawValue)
+        writer.writeUInt16(1)
+        return writer
+    }
+
+    func verify(_ bytes: [UInt8], keyring: TSIGKeyring, now: UInt64) -> TSIG.Verdict {
+        var query = Query()
+        return bytes.withUnsafeBytes { message in
+            try! query.decode(message)
+            return TSIG.verify(message: message, range: query.tsig!, keyring: keyring, now: now)
+        }
+    }
+
+    @Test func signedRequestVerifies() throws {
+        var writer = query()
+        var signer = TSIGSigner(key: key)
+        try signer.sign(&writer, now: 1_700_000_000)
+        guard case .verified(let response) = verify(writer.bytes, keyring: TSIGKeyring([key]), now: 1_700_000_100)
+        else { Issue.record("not verified"); return }
+        #expect(response.priorMAC == signer.priorMAC)
+    }
+
+    @Test func wrongSecretIsBadSig() throws {
+        var writer = query()
+        var signer = TSIGSigner(key: key)
+        try signer.sign(&writer, now: 1_700_000_000)
+        let other = try TSIGKeyFile.makeKey(name: "xfr-key", algorithm: .hmacSHA256, secret: Array(1..<33))
+        guard case .rejected(let error, _, let responder) = verify(writer.bytes, keyring: TSIGKeyring([other]), now: 1_700_000_000)
+        else { Issue.record("accepted"); return }
+        #expect(error == .badSig)
+        #expect(responder == nil)
+    }
+
+    @Test func unknownKeyIsBadKeyAndSkewIsBadTime() throws {
+        var writer = query()
+        var signer = TSIGSigner(key: key)
+        try signer.sign(&writer, now: 1_700_000_000)
+        let other = try TSIGKeyFile.makeKey(name: "other", algorithm: .hmacSHA256, secret: Array(0..<32))
+        guard case .rejected(.badKey, _, _) = verify(writer.bytes, keyring: TSIGKeyring([other]), now: 1_700_000_000)
+        else { Issue.record("not BADKEY"); return }
+        guard case .rejected(.badTime, let record, let responder) = verify(writer.bytes, keyring: TSIGKeyring([key]), now: 1_700_000_301)
+        else { Issue.record("not BADTIME"); return }
+        #expect(responder != nil)
+        let answer = writer.bytes.withUnsafeBytes { message in
+            TSIG.errorResponse(to: message, questionEnd: 30, error: .badTime, record: record, signer: responder, now: 1_700_000_301)
+        }
+        #expect(answer[3] & 0xF == 9)  // NOTAUTH
+    }
+
+    @Test func keyFileRoundTrip() throws {
+        let text = TSIGKeyFile.format(key)
+        #expect(text.hasPrefix("key \"xfr-key\" {"))
+        let parsed = try TSIGKeyFile.parse("# comment\n" + text)
+        #expect(parsed.count == 1)
+        #expect(parsed[0].name == key.name)
+        #expect(parsed[0].secret.base64 == key.secret.base64)
+        #expect(throws: TSIGFailure.self) { try TSIGKeyFile.parse("key \"x\" { algorithm hmac-md5; secret \"AAAA\"; };") }
+    }
+}
