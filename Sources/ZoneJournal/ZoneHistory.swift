@@ -50,28 +50,36 @@ public final class ZoneHistory: Sendable {
         }
     }
 
-    /// Records a published version (`records`: everything secondaries will transfer). Returns the
-    /// difference from the previous version (nil if there was none, or nothing changed), after it
-    /// is durably in the journal and the image is saved.
-    @discardableResult
-    public func publish(_ records: [ResourceRecord]) throws(RecordFile.IOFailure) -> ZoneDiff? {
-        try image.withLock { (image) throws(RecordFile.IOFailure) -> ZoneDiff? in
+    /// What ``publish(_:)`` did.
+    public enum PublishOutcome: Sendable, Equatable {
+        /// No version before: this one is the start of the history.
+        case first
+        /// The same records as the served version.
+        case unchanged
+        /// A new version, journaled.
+        case changed(ZoneDiff)
+        /// Other records under the served serial: refused (nothing written); the caller must
+        /// give the version a new serial.
+        case sameSerial
+    }
+
+    /// Records a published version (`records`: everything secondaries will transfer): the
+    /// difference from the previous one goes durably into the journal, then the image is saved.
+    public func publish(_ records: [ResourceRecord]) throws(RecordFile.IOFailure) -> PublishOutcome {
+        try image.withLock { (image) throws(RecordFile.IOFailure) -> PublishOutcome in
             let next = SignedImage(records: records)
             guard let previous = image else {
                 try next.save(path: imagePath)
                 image = next
-                return nil
+                return .first
             }
-            guard let diff = ZoneDiff.between(old: previous.records, new: records), !diff.isEmpty else { return nil }
-            if diff.fromSerial != diff.toSerial {
-                try journal.append(diff)
-            } else {
-                // The same serial with other data cannot be sent incrementally: start over.
-                try journal.clear()
-            }
+            guard let diff = ZoneDiff.between(old: previous.records, new: records) else { return .unchanged }
+            if diff.deleted.isEmpty && diff.added.isEmpty && diff.oldSOA == diff.newSOA { return .unchanged }
+            if diff.fromSerial == diff.toSerial { return .sameSerial }
+            try journal.append(diff)
             try next.save(path: imagePath)
             image = next
-            return diff
+            return .changed(diff)
         }
     }
 

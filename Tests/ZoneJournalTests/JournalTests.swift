@@ -54,7 +54,7 @@ import Testing
         for serial in 1...4 {
             let records = try Self.signed(
                 Self.withSerial(serial, "v\(serial) TXT \"\(serial)\"\n"), keys: keys, clock: clock.clock, image: image)
-            try history.publish(records)
+            _ = try history.publish(records)
             versions.append(records)
             image = records
         }

@@ -12,6 +12,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var zones: [ZoneConfig] = []
     /// TSIG keys for transfers, NOTIFY and UPDATE (`ServerConfig+Transfer.swift`).
     public var tsigKeys: [TSIGKeyConfig] = []
+    /// Where zone journals, images and update logs live (`ServerConfig+Journal.swift`).
+    public var journalDirectory: String = "journal"
 
     public init() {}
 }
@@ -24,6 +26,8 @@ public struct ZoneConfig: Sendable, Equatable {
     public var tlsa: [TLSAConfig]
     /// `transfer:` and `notify:` (`ServerConfig+Transfer.swift`).
     public var transferSettings = ZoneTransferSettings()
+    /// `update:`, `serial:` and `journal:` (`ServerConfig+Journal.swift`).
+    public var journalSettings = ZoneJournalSettings()
 
     public init(origin: DNSName, file: String, dnssec: DNSSECConfig = DNSSECConfig(), tlsa: [TLSAConfig] = []) {
         self.origin = origin

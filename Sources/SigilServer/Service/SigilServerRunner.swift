@@ -28,6 +28,7 @@ public enum SigilServerRunner {
 
         let catalog = ZoneCatalog(logger: logger)
         let transfers = TransferService(catalog: catalog, keyring: try config.loadTSIGKeys(), logger: logger)
+        catalog.setJournalDirectory(config.journalDirectory)
         let report = catalog.load(config.zones, keysDirectory: config.keysDirectory)
         guard !report.serving.isEmpty else { throw StartupError("no zone could be loaded; nothing to serve") }
 
@@ -59,6 +60,7 @@ public enum SigilServerRunner {
                     .init(
                         service: NotifyService(catalog: catalog, transfers: transfers, logger: logger),
                         successTerminationBehavior: .ignore),
+                    .init(service: ResignService(catalog: catalog, logger: logger), successTerminationBehavior: .ignore),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
@@ -113,6 +115,7 @@ struct ReloadService: Service {
             do {
                 config = try source.load()
                 transfers.updateKeys(try config.loadTSIGKeys())
+                catalog.setJournalDirectory(config.journalDirectory)
             } catch {
                 logger.error("reload failed, nothing changed: \(error)")
                 continue

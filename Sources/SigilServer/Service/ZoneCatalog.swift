@@ -16,6 +16,8 @@ public final class ZoneCatalog: Sendable {
     let tlsa = CatalogTLSA()
     /// The keys directory of the last load, for rebuilds that a certificate change starts.
     private let keysDirectoryInUse = Mutex("keys")
+    /// Journaled zones' histories and update logs (`ZoneCatalog+Journal.swift`).
+    let journals = CatalogJournals()
 
     public init(store: ZoneStore = ZoneStore(), logger: Logger) {
         self.store = store
@@ -79,7 +81,9 @@ public final class ZoneCatalog: Sendable {
     /// Reads, builds and (if configured) signs one zone; nil, with the errors logged, if any step
     /// fails. Keys come first: a signed zone is built once, its apex DNSSEC records added to the
     /// parsed records together with the generated TLSA ones.
-    private func load(_ config: ZoneConfig, previous: [LoadedZone], keysDirectory: String) -> LoadedZone? {
+    private func load(_ config: ZoneConfig, previous: [LoadedZone], keysDirectory: String, bump: Bool = false)
+        -> LoadedZone?
+    {
         let signing: ZoneSigning?
         do throws(KeyFileError) {
             signing = try self.signing(config, keysDirectory: keysDirectory)
@@ -87,13 +91,23 @@ public final class ZoneCatalog: Sendable {
             return nil
         }
         let tlsaPrepare = tlsa.preparation(for: config, served: previous, logger: logger)
+        let journal = journals.entry(for: config, logger: logger)
         let result = ZoneFileLoad(file: config.file, origin: config.origin) { origin, records in
-            let records = tlsaPrepare?(origin, records) ?? records
-            return signing?.published(records, origin: origin) ?? records
+            var records = tlsaPrepare?(origin, records) ?? records
+            guard let journal else { return signing?.published(records, origin: origin) ?? records }
+            records = self.replayUpdates(records, origin: origin, entry: journal)
+            let published = signing?.published(records, origin: origin) ?? records
+            return self.withVersionSerial(published, config: config, entry: journal, bump: bump)
         }
         for line in result.warnings { logger.warning("\(line)") }
         if let zone = result.zone, let loaded = served(config, zone, signing: signing, keysDirectory: keysDirectory) {
-            return loaded
+            guard let journal else { return loaded }
+            switch publishVersion(loaded, entry: journal) {
+            case .published: return loaded
+            case .needsNewSerial:
+                return bump ? nil : load(config, previous: previous, keysDirectory: keysDirectory, bump: true)
+            case .failed: return nil
+            }
         }
         for line in result.errors { logger.error("\(line)") }
         return nil
