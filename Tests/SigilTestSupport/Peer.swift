@@ -77,6 +77,7 @@ extension Peer {
     public static let unbound = Peer("unbound", package: "unbound")
     public static let nsd = Peer("nsd", package: "nsd")
     public static let named = Peer("named", package: "bind9")
+    public static let nsupdate = Peer("nsupdate", package: "bind9-dnsutils")
     public static let unboundCheckconf = Peer("unbound-checkconf", package: "unbound")
     public static let delv = Peer("delv", package: "bind9-dnsutils")
     public static let dig = Peer("dig", package: "bind9-dnsutils")
@@ -112,7 +113,7 @@ extension Peer {
         dnssecSignzone, dnssecVerify,
         ldnsVerifyZone,
         ldnsDane, openssl, cc, dnsperf, posttlsFinger, unshare, mount, ip, python3, bash, dnspython, pythonCryptography,
-        root, nsd, named,
+        root, nsd, named, nsupdate,
     ]
 
     private static func pythonImports(_ modules: String) -> Bool {
