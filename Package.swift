@@ -112,7 +112,9 @@ let package = Package(
         .testTarget(name: "TSIGTests", dependencies: ["DNSWire", "TSIG"]),
         .testTarget(
             name: "ZoneTransferTests",
-            dependencies: ["DNSSECTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline", "TSIG", "ZoneTransfer"]),
+            dependencies: [
+                "DNSSECTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline", "TSIG", "ZoneTransfer",
+            ]),
         .testTarget(name: "SigilTestSupportTests", dependencies: ["SigilTestSupport"]),
         .testTarget(
             name: "ZoneJournalTests",

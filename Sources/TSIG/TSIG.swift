@@ -1,7 +1,8 @@
+import DNSWire
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import DNSWire
 
 /// TSIG (RFC 8945): verifying a signed request, and signing messages — single responses, every
 /// message of a multi-message transfer (each MAC chained to the one before), and our own requests
@@ -141,6 +142,14 @@ public struct TSIGSigner: Sendable {
         self.key = key
         self.priorMAC = nil
         self.macLength = key.algorithm.macLength
+    }
+
+    /// A signer for a request we send with `key`, its MAC truncated to `length` bytes (RFC 8945
+    /// §5.2.2.1: a receiver accepts no fewer than the larger of 10 bytes and half the HMAC).
+    public init(key: TSIGKey, truncatedTo length: Int) {
+        self.key = key
+        self.priorMAC = nil
+        self.macLength = min(length, key.algorithm.macLength)
     }
 
     init(key: TSIGKey, priorMAC: [UInt8], macLength: Int) {

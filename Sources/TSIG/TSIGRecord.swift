@@ -42,7 +42,8 @@ public struct TSIGRecord: Sendable, Equatable {
 
     /// Reads the TSIG record at `range` of `message` (the range `Query.decode` gives).
     public init(message: UnsafeRawBufferPointer, range: Range<Int>) throws(WireError) {
-        var reader = WireReader(UnsafeRawBufferPointer(rebasing: message[..<range.upperBound]), offset: range.lowerBound)
+        var reader = WireReader(
+            UnsafeRawBufferPointer(rebasing: message[..<range.upperBound]), offset: range.lowerBound)
         start = range.lowerBound
         keyName = try reader.readName().lowercased()
         guard try reader.readUInt16() == RRType.tsig.rawValue else { throw .unexpectedRecord(at: range.lowerBound) }

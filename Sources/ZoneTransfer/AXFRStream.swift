@@ -1,6 +1,8 @@
 import DNSSEC
 import DNSWire
 import DNSZone
+import Dispatch
+import Foundation
 
 /// The messages of one AXFR response (RFC 5936) of a signed or unsigned zone, made one at a time
 /// as the transport asks for them.
@@ -38,6 +40,9 @@ public struct AXFRStream {
     /// The unit (an RRset or a chain record, with its RRSIGs) being written, and how many of its
     /// records are out.
     var unit: Unit? = nil
+    /// Units made (and signed) ahead, and the next one to write.
+    var ahead: [Unit] = []
+    var aheadIndex = 0
     public private(set) var messagesWritten = 0
     public private(set) var recordsWritten = 0
 
@@ -74,11 +79,11 @@ public struct AXFRStream {
         self.limit = messageLimit
     }
 
-    public var isFinished: Bool { phase == .done }
+    public var isFinished: Bool { phase == .done && aheadIndex == ahead.count && unit == nil }
 
     /// Writes the next message into `writer` (reset first). False when the transfer is complete.
     public mutating func next(into writer: inout WireWriter) -> Bool {
-        guard phase != .done else { return false }
+        guard !isFinished else { return false }
         writer.reset()
         writer.writeUInt16(id)
         writer.writeUInt16(flags)
@@ -89,7 +94,7 @@ public struct AXFRStream {
         writer.writeUInt16(0)
         if first { writer.writeBytes(question) }
         var answers = 0
-        while phase != .done {
+        while !isFinished {
             if unit == nil {
                 unit = makeUnit()
                 if unit == nil { continue }
@@ -117,12 +122,81 @@ public struct AXFRStream {
         recordsWritten += answers
     }
 
-    /// The next unit to write, advancing the phase; nil when a phase ends or an RRset is skipped.
+    /// The signatures of a batch, written by several threads at distinct indices.
+    struct Slots: @unchecked Sendable {
+        let base: UnsafeMutablePointer<SignatureEntry?>
+        subscript(index: Int) -> SignatureEntry? {
+            get { base[index] }
+            nonmutating set { base[index] = newValue }
+        }
+    }
+
+    /// What a unit is made from: an RRset (at its node), a chain record, or the closing SOA.
+    enum Source: Sendable {
+        case rrset(Int, node: Int)
+        case chain(Int)
+        case closingSOA
+    }
+
+    /// The next unit, from those made ahead; nil once the transfer has no more.
     private mutating func makeUnit() -> Unit? {
+        if aheadIndex == ahead.count { fillAhead() }
+        guard aheadIndex < ahead.count else { return nil }
+        defer { aheadIndex += 1 }
+        return ahead[aheadIndex]
+    }
+
+    /// Makes the next `batch` units, signing them on every core at once: signing is what a signed
+    /// zone's transfer spends its time on (one signature per RRset and per NSEC3 record, each
+    /// tens of microseconds), and the units are independent.
+    private mutating func fillAhead() {
+        ahead.removeAll(keepingCapacity: true)
+        aheadIndex = 0
+        var sources: [Source] = []
+        sources.reserveCapacity(Self.batch)
+        while sources.count < Self.batch && phase != .done {
+            if let source = nextSource() { sources.append(source) }
+        }
+        guard !sources.isEmpty else { return }
+        var signatures = [SignatureEntry?](repeating: nil, count: sources.count)
+        if let signer {
+            let workers = min(Self.signingThreads, sources.count)
+            let now = self.now
+            let chain = self.chain
+            let batch = sources
+            signatures.withUnsafeMutableBufferPointer { buffer in
+                // Each worker writes only its own indices.
+                let out = Slots(base: buffer.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    var index = worker
+                    while index < batch.count {
+                        switch batch[index] {
+                        case .rrset(let set, _): out[index] = signer.transferSignatures(rrset: set, now: now)
+                        case .chain(let position):
+                            out[index] = chain.flatMap {
+                                signer.transferSignatures(chainEntry: position, of: $0, now: now)
+                            }
+                        case .closingSOA: break
+                        }
+                        index += workers
+                    }
+                }
+            }
+        }
+        for (source, signature) in zip(sources, signatures) { ahead.append(unit(source, signatures: signature)) }
+    }
+
+    /// Units signed per batch: enough to keep every core busy, few enough that memory stays flat.
+    static let batch = 256
+    /// Threads that sign a batch.
+    static let signingThreads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// The next source, advancing the phase; nil when a phase ends or an RRset is skipped.
+    private mutating func nextSource() -> Source? {
         switch phase {
         case .openingSOA:
             phase = .nodes
-            return rrsetUnit(zone.soa, node: Zone.apex)
+            return .rrset(zone.soa, node: Zone.apex)
         case .nodes:
             guard rrset < zone.rrsets.count else {
                 phase = chain == nil ? .closingSOA : .chain
@@ -131,38 +205,41 @@ public struct AXFRStream {
             let index = rrset
             rrset += 1
             while index >= zone.nodes[node].rrsets.upperBound { node += 1 }
-            return index == zone.soa ? nil : rrsetUnit(index, node: node)
+            return index == zone.soa ? nil : .rrset(index, node: node)
         case .chain:
-            guard let chain, let signer, chainPosition < chain.count else {
+            guard let chain, chainPosition < chain.count else {
                 phase = .closingSOA
                 return nil
             }
-            let position = chainPosition
             chainPosition += 1
-            let signatures = signer.transferSignatures(chainEntry: position, of: chain, now: now)
-            return Unit(
-                owner: signer.transferChainOwner(position, of: chain), type: .nsec3, ttl: 0, data: [], dataItems: [],
-                signatures: signatures, signatureItems: signatures.map { Array(LengthPrefixedItems($0.records)) } ?? [],
-                chainRecord: position)
+            return .chain(chainPosition - 1)
         case .closingSOA:
             phase = .done
-            var unit = rrsetUnit(zone.soa, node: Zone.apex)
-            unit.signatures = nil
-            unit.signatureItems = []
-            return unit
+            return .closingSOA
         case .done:
             return nil
         }
     }
 
-    private func rrsetUnit(_ index: Int, node: Int) -> Unit {
-        let set = zone.rrsets[index]
-        let owner = zone.nodes[node].name.wire
-        let signatures = signer?.transferSignatures(rrset: index, now: now)
-        return Unit(
-            owner: owner, type: set.type, ttl: set.ttl, data: set.wire, dataItems: Array(LengthPrefixedItems(set.wire)),
-            signatures: signatures, signatureItems: signatures.map { Array(LengthPrefixedItems($0.records)) } ?? [],
-            chainRecord: nil)
+    private func unit(_ source: Source, signatures: SignatureEntry?) -> Unit {
+        let items = signatures.map { Array(LengthPrefixedItems($0.records)) } ?? []
+        switch source {
+        case .rrset(let index, let node):
+            let set = zone.rrsets[index]
+            return Unit(
+                owner: zone.nodes[node].name.wire, type: set.type, ttl: set.ttl, data: set.wire,
+                dataItems: Array(LengthPrefixedItems(set.wire)), signatures: signatures, signatureItems: items,
+                chainRecord: nil)
+        case .chain(let position):
+            return Unit(
+                owner: signer!.transferChainOwner(position, of: chain!), type: .nsec3, ttl: 0, data: [], dataItems: [],
+                signatures: signatures, signatureItems: items, chainRecord: position)
+        case .closingSOA:
+            let set = zone.rrsets[zone.soa]
+            return Unit(
+                owner: zone.origin.wire, type: .soa, ttl: set.ttl, data: set.wire,
+                dataItems: Array(LengthPrefixedItems(set.wire)), signatures: nil, signatureItems: [], chainRecord: nil)
+        }
     }
 
     private func write(record position: Int, of unit: Unit, into writer: inout WireWriter) {
@@ -189,7 +266,9 @@ public struct AXFRStream {
         if unit.chainRecord != nil {
             let rdata = signatures.records
             let at = unit.signatureItems[position - dataCount].lowerBound + 2 + 4
-            ttl = UInt32(rdata[at]) << 24 | UInt32(rdata[at + 1]) << 16 | UInt32(rdata[at + 2]) << 8 | UInt32(rdata[at + 3])
+            ttl =
+                UInt32(rdata[at]) << 24 | UInt32(rdata[at + 1]) << 16 | UInt32(rdata[at + 2]) << 8
+                | UInt32(rdata[at + 3])
         } else {
             ttl = unit.ttl
         }

@@ -1,9 +1,9 @@
 import DNSWire
 import Foundation
 import SigilTestSupport
+import Testing
 
 @testable import SigilServerTestSupport
-import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -51,10 +51,15 @@ struct SecondaryFleetTests {
                 keyFile.split(separator: "\"").dropFirst(3).first.map(String.init), "a secret in \(keyFile)")
             zoneFile = try work.write("fleet.test.zone", SecondaryFleetTests.zone(serial: 1))
             try work.write("closed.test.zone", SecondaryFleetTests.zone(serial: 1))
+            // Big enough for several 64 KiB messages, each with its own chained TSIG.
+            let bulk = (0..<1500).map { "host\($0) TXT \"\(String(repeating: "x", count: 60))\"" }
+            try work.write("big.test.zone", SecondaryFleetTests.zone(serial: 1, extra: bulk.joined(separator: "\n")))
             try work.write("sigil.yaml", Self.config(notify: []))
             sigil = try SigilServerProcess(["--config", work.path + "/sigil.yaml", "--udp-workers", "1"], in: work)
-            ds = try Subprocess.check(try SigilBinary.require(), ["ds", SecondaryFleetTests.origin, "--dir", work.path + "/keys"])
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+            ds = try Subprocess.check(
+                try SigilBinary.require(), ["ds", SecondaryFleetTests.origin, "--dir", work.path + "/keys"]
+            )
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         }
 
         static func config(notify ports: [UInt16]) -> String {
@@ -69,6 +74,10 @@ struct SecondaryFleetTests {
                     transfer:
                       - {address: 127.0.0.1/32, key: xfr-key}
                     notify: [\(notify)]
+                  - origin: big.test
+                    file: big.test.zone
+                    transfer:
+                      - {address: 127.0.0.1/32, key: xfr-key}
                   - origin: closed.test
                     file: closed.test.zone
                     transfer:
@@ -85,7 +94,8 @@ struct SecondaryFleetTests {
         for kind in SecondaryProcess.Kind.allCases {
             secondaries.append(
                 try SecondaryProcess(
-                    kind, zone: Self.origin, primaryPort: primary.sigil.port, keyName: "xfr-key", secret: primary.secret,
+                    kind, zone: Self.origin, primaryPort: primary.sigil.port, keyName: "xfr-key",
+                    secret: primary.secret,
                     in: work))
         }
         for secondary in secondaries {
@@ -121,8 +131,10 @@ struct SecondaryFleetTests {
             let took = secondary.waitForSerial(2, zone: Self.origin, timeout: 10)
             let elapsed = Date().timeIntervalSince(hangup)
             #expect(took != nil && elapsed <= 2.0, "\(secondary.kind) serial 2 after \(elapsed) s:\n\(secondary.log)")
+            print("\(secondary.kind): serial 2 served \(elapsed) s after SIGHUP")
             let reply = try Kdig.ask("new.fleet.test.", "A", port: secondary.port, options: ["+norecurse"])
-            #expect(reply?.message.answers.contains { $0.type == .a } == true, "\(secondary.kind): \(reply?.stdout ?? "")")
+            #expect(
+                reply?.message.answers.contains { $0.type == .a } == true, "\(secondary.kind): \(reply?.stdout ?? "")")
         }
         #expect(primary.sigil.log.contains("NOTIFY fleet.test. serial 2"), "\(primary.sigil.log)")
     }
@@ -144,6 +156,12 @@ struct SecondaryFleetTests {
         #expect(full.contains("NSEC3") && full.contains("RRSIG") && full.contains("DNSKEY"), "\(full)")
         #expect(!full.contains("failed") && !full.contains("BADSIG"), "\(full)")
 
+        // Several messages: dig checks every message's TSIG, each MAC chained to the one before.
+        let big = try Self.dig(["@127.0.0.1", "-p", port, "-y", good, "big.test", "AXFR"])
+        let messages = big.split(separator: "messages ").dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) }
+        #expect((messages ?? 0) >= 3, "\(big.suffix(400))")
+        #expect(big.contains("XFR size") && !big.contains("failed") && !big.contains("verify"), "\(big.suffix(400))")
+
         // No key: refused.
         let none = try Self.dig(["@127.0.0.1", "-p", port, "fleet.test", "AXFR"])
         #expect(none.contains("Transfer failed") && !none.contains("DNSKEY"), "\(none)")
@@ -154,7 +172,9 @@ struct SecondaryFleetTests {
         ])
         #expect(wrongSecret.contains("BADSIG") && !wrongSecret.contains("DNSKEY"), "\(wrongSecret)")
         // A key the server does not know: BADKEY.
-        let unknown = try Self.dig(["@127.0.0.1", "-p", port, "-y", "hmac-sha256:other-key:\(primary.secret)", "fleet.test", "AXFR"])
+        let unknown = try Self.dig([
+            "@127.0.0.1", "-p", port, "-y", "hmac-sha256:other-key:\(primary.secret)", "fleet.test", "AXFR",
+        ])
         #expect(unknown.contains("BADKEY") && !unknown.contains("DNSKEY"), "\(unknown)")
         // The right key from an address outside the ACL (closed.test allows only 127.0.0.2).
         let outside = try Self.dig(["@127.0.0.1", "-p", port, "-y", good, "closed.test", "AXFR"])

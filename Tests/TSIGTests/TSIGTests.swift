@@ -43,7 +43,9 @@ import Testing
         var signer = TSIGSigner(key: key)
         try signer.sign(&writer, now: 1_700_000_000)
         let other = try TSIGKeyFile.makeKey(name: "xfr-key", algorithm: .hmacSHA256, secret: Array(1..<33))
-        guard case .rejected(let error, _, let responder) = verify(writer.bytes, keyring: TSIGKeyring([other]), now: 1_700_000_000)
+        guard
+            case .rejected(let error, _, let responder) = verify(
+                writer.bytes, keyring: TSIGKeyring([other]), now: 1_700_000_000)
         else { Issue.record("accepted"); return }
         #expect(error == .badSig)
         #expect(responder == nil)
@@ -56,13 +58,41 @@ import Testing
         let other = try TSIGKeyFile.makeKey(name: "other", algorithm: .hmacSHA256, secret: Array(0..<32))
         guard case .rejected(.badKey, _, _) = verify(writer.bytes, keyring: TSIGKeyring([other]), now: 1_700_000_000)
         else { Issue.record("not BADKEY"); return }
-        guard case .rejected(.badTime, let record, let responder) = verify(writer.bytes, keyring: TSIGKeyring([key]), now: 1_700_000_301)
+        guard
+            case .rejected(.badTime, let record, let responder) = verify(
+                writer.bytes, keyring: TSIGKeyring([key]), now: 1_700_000_301)
         else { Issue.record("not BADTIME"); return }
         #expect(responder != nil)
         let answer = writer.bytes.withUnsafeBytes { message in
-            TSIG.errorResponse(to: message, questionEnd: 30, error: .badTime, record: record, signer: responder, now: 1_700_000_301)
+            TSIG.errorResponse(
+                to: message, questionEnd: 30, error: .badTime, record: record, signer: responder, now: 1_700_000_301)
         }
         #expect(answer[3] & 0xF == 9)  // NOTAUTH
+    }
+
+    @Test func truncatedMACsDownToHalfAreAccepted() throws {
+        var half = query()
+        var signer = TSIGSigner(key: key, truncatedTo: 16)
+        try signer.sign(&half, now: 1_700_000_000)
+        guard case .verified(let responder) = verify(half.bytes, keyring: TSIGKeyring([key]), now: 1_700_000_000)
+        else {
+            Issue.record("a 16-byte HMAC-SHA256 must verify")
+            return
+        }
+        // The answer is truncated like the request (RFC 8945 §5.3.1).
+        var answer = query()
+        var responding = responder
+        try responding.sign(&answer, now: 1_700_000_000)
+        #expect(responding.priorMAC?.count == 16)
+
+        var short = query()
+        var shortSigner = TSIGSigner(key: key, truncatedTo: 12)
+        try shortSigner.sign(&short, now: 1_700_000_000)
+        guard case .rejected(.badSig, _, _) = verify(short.bytes, keyring: TSIGKeyring([key]), now: 1_700_000_000)
+        else {
+            Issue.record("a 12-byte HMAC-SHA256 is below the minimum")
+            return
+        }
     }
 
     @Test func keyFileRoundTrip() throws {
@@ -72,6 +102,8 @@ import Testing
         #expect(parsed.count == 1)
         #expect(parsed[0].name == key.name)
         #expect(parsed[0].secret.base64 == key.secret.base64)
-        #expect(throws: TSIGFailure.self) { try TSIGKeyFile.parse("key \"x\" { algorithm hmac-md5; secret \"AAAA\"; };") }
+        #expect(throws: TSIGFailure.self) {
+            try TSIGKeyFile.parse("key \"x\" { algorithm hmac-md5; secret \"AAAA\"; };")
+        }
     }
 }

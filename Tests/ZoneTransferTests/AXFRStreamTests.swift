@@ -53,7 +53,8 @@ import Testing
         #expect(records.filter { $0.type == .nsec3 }.count > 10)
         // One RRSIG per signing key per signed RRset, as in the signed zone text.
         #expect(
-            records.filter { $0.type == .rrsig }.count == (try reference.signedRecords()).filter { $0.type == .rrsig }.count
+            records.filter { $0.type == .rrsig }.count
+                == (try reference.signedRecords()).filter { $0.type == .rrsig }.count
         )
     }
 

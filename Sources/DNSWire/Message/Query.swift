@@ -22,7 +22,7 @@ public struct Query {
     /// Where the COOKIE option's data is in the packet, if there was one.
     public var cookie: Range<Int>? = nil
     /// Where the TSIG record is in the packet (owner to the end of its RDATA), if there was one.
-    /// Not verified yet: the server does not offer TSIG.
+    /// Not verified here: the server verifies it (TSIG module) after decoding.
     public var tsig: Range<Int>? = nil
 
     public init() {

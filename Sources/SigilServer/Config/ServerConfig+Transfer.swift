@@ -1,5 +1,5 @@
-import Foundation
 import DNSWire
+import Foundation
 import QueryPipeline
 import TSIG
 import Yams
@@ -91,7 +91,9 @@ extension YAMLReader {
             }
             guard let name else { throw fail(path, "missing key 'name'") }
             guard (secret == nil) != (file == nil) else { throw fail(path, "give either 'secret' or 'file'") }
-            guard !keys.contains(where: { $0.name == name }) else { throw fail(path, "a second key named \(name.text)") }
+            guard !keys.contains(where: { $0.name == name }) else {
+                throw fail(path, "a second key named \(name.text)")
+            }
             var config = TSIGKeyConfig(name: name)
             config.algorithm = algorithm ?? .hmacSHA256
             config.secret = secret

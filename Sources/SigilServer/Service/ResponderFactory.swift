@@ -15,5 +15,7 @@ public struct ResponderFactory: DatagramHandlerFactory {
         self.transfers = transfers
     }
 
-    public func makeHandler() -> ServerHandler { ServerHandler(responder: Responder(store: store), transfers: transfers) }
+    public func makeHandler() -> ServerHandler {
+        ServerHandler(responder: Responder(store: store), transfers: transfers)
+    }
 }

@@ -12,6 +12,13 @@ import ZoneTransfer
 /// Reads the zones from the catalog's ``ZoneStore`` and each zone's `transfer:` list from the
 /// catalog's loaded configuration, so a SIGHUP reload changes both; the TSIG keys are replaced by
 /// ``updateKeys(_:)`` on each (re)load. Nothing here is on the UDP query path.
+///
+/// Seams for what builds on it (package access): ``authenticate(_:_:now:)`` verifies a request's TSIG
+/// and gives the signer for its answers; ``servedZone(_:)`` finds a zone with its signer and config;
+/// ``stream(for:context:)`` is where IXFR is told apart from AXFR (today IXFR gets the whole zone in
+/// AXFR form, RFC 1995 §4) and ``respond(to:context:into:)`` where other opcodes (UPDATE) are
+/// answered; `TransferResponseStream` signs each message of any `AXFRStream`-like source; the
+/// `NotifyService` notices every new serial by itself.
 public final class TransferService: Sendable {
     let catalog: ZoneCatalog
     let logger: Logger
@@ -44,14 +51,14 @@ public final class TransferService: Sendable {
     // MARK: - Requests
 
     /// What a request's TSIG (if any) decided.
-    enum Authentication {
+    package enum Authentication {
         case unsigned
         case verified(TSIGSigner)
         /// The answer is this error response; nothing else is done.
         case failed([UInt8])
     }
 
-    func authenticate(_ message: UnsafeRawBufferPointer, _ query: Query, now: UInt64) -> Authentication {
+    package func authenticate(_ message: UnsafeRawBufferPointer, _ query: Query, now: UInt64) -> Authentication {
         guard let range = query.tsig else { return .unsigned }
         switch TSIG.verify(message: message, range: range, keyring: keys, now: now) {
         case .verified(let signer): return .verified(signer)
@@ -67,7 +74,7 @@ public final class TransferService: Sendable {
     }
 
     /// A response with only the question (copied), `rcode` and AA as given; signed if `signer`.
-    static func plainResponse(
+    package static func plainResponse(
         to message: UnsafeRawBufferPointer, questionEnd: Int, rcode: RCode, authoritative: Bool = false,
         signer: TSIGSigner? = nil, now: UInt64 = 0
     ) -> [UInt8] {

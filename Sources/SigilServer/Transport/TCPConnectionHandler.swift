@@ -45,6 +45,10 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
     private var processing = false
     /// A multi-message response being sent (zone transfer); drained before the next query is read.
     private var stream: (any ResponseStream)?
+    /// Stream messages sent since the loop last served other channels.
+    private var streamBurst = 0
+    /// A task is queued to go on with the stream; until it runs, nothing is sent.
+    private var streamYielded = false
 
     init(state: TCPLoopState<Handler>, listener: IPEndpoint, maxQueries: Int) {
         self.state = state
@@ -141,6 +145,21 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
     /// The next message of the stream in progress, else the answer to the next query.
     private func nextOutput(context: ChannelHandlerContext) -> ByteBuffer?? {
         if let stream = self.stream {
+            if self.streamYielded { return nil }
+            // A transfer is long (a large signed zone signs for seconds): every few messages, give the
+            // event loop back to its other connections and carry on in a task queued behind them.
+            if self.streamBurst >= 4 {
+                self.streamBurst = 0
+                self.streamYielded = true
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                context.eventLoop.execute {
+                    let (handler, context) = bound.value
+                    handler.streamYielded = false
+                    if context.channel.isActive { handler.processQueries(context: context) }
+                }
+                return nil
+            }
+            self.streamBurst += 1
             let response = self.state.response
             if let length = stream.next(into: response), length > 0, length <= 65535 {
                 var buffer = context.channel.allocator.buffer(capacity: length + 2)
