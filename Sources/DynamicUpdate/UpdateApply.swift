@@ -37,7 +37,9 @@ extension UpdateOperation {
     /// RRsets are never deleted whole, the last apex NS record is kept, an added SOA is ignored
     /// (the serial is the server's), and CNAME and other data do not mix (the later one is
     /// ignored, as §3.4.2.2 says).
-    public static func apply(_ operations: [UpdateOperation], to records: [ResourceRecord], origin: DNSName)
+    public static func apply(
+        _ operations: [UpdateOperation], to records: [ResourceRecord], origin: DNSName
+    )
         -> [ResourceRecord]
     {
         var records = records
@@ -50,7 +52,8 @@ extension UpdateOperation {
                 if record.type != .cname && atName.contains(where: { $0.type == .cname }) { continue }
                 if record.type == .cname { records.removeAll { $0.name == record.name && $0.type == .cname } }
                 // The RRset takes the new TTL (one TTL per RRset, RFC 2181 §5.2), as BIND does.
-                for index in records.indices where records[index].name == record.name && records[index].type == record.type {
+                for index in records.indices
+                where records[index].name == record.name && records[index].type == record.type {
                     records[index].ttl = record.ttl
                 }
                 if !records.contains(where: { $0.name == record.name && $0.data == record.data }) {

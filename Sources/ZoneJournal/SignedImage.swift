@@ -19,9 +19,11 @@ public struct SignedImage: Sendable {
         records.reserveCapacity(loaded.records.count)
         for payload in loaded.records {
             guard
-                let record = try? withWireReader(payload, { (reader) throws(WireError) in
-                    try ResourceRecord(decoding: &reader)
-                })
+                let record = try? withWireReader(
+                    payload,
+                    { (reader) throws(WireError) in
+                        try ResourceRecord(decoding: &reader)
+                    })
             else { return nil }
             records.append(record)
         }

@@ -14,6 +14,8 @@ public final class ZoneHistory: Sendable {
     public let journal: Journal
     let imagePath: String
     private let image: Mutex<SignedImage?>
+    /// The image's earliest RRSIG expiration, kept so the once-a-second re-sign check is cheap.
+    private let earliest: Mutex<Int64?>
 
     /// Opens the history in `directory` (created if missing). An image and a journal that do not
     /// meet (the journal's last serial is not the image's) mean the journal cannot be trusted: it
@@ -29,6 +31,7 @@ public final class ZoneHistory: Sendable {
         let image = SignedImage.load(path: imagePath)
         if let last = journal.lastSerial, last != image?.serial { try journal.clear() }
         self.image = Mutex(image)
+        earliest = Mutex(image.flatMap { Self.earliestExpiration($0.records) })
     }
 
     /// The served SOA, if anything was published.
@@ -71,6 +74,7 @@ public final class ZoneHistory: Sendable {
             guard let previous = image else {
                 try next.save(path: imagePath)
                 image = next
+                earliest.withLock { $0 = Self.earliestExpiration(records) }
                 return .first
             }
             guard let diff = ZoneDiff.between(old: previous.records, new: records) else { return .unchanged }
@@ -79,6 +83,7 @@ public final class ZoneHistory: Sendable {
             try journal.append(diff)
             try next.save(path: imagePath)
             image = next
+            earliest.withLock { $0 = Self.earliestExpiration(records) }
             return .changed(diff)
         }
     }
@@ -87,17 +92,19 @@ public final class ZoneHistory: Sendable {
     /// than a quarter of `validity` left: the earliest expiration, less a quarter and a sixteenth
     /// (the latest the signer's own refresh could start). Nil when nothing is signed.
     public func resignDue(validity: UInt32) -> Int64? {
-        image.withLock { image -> Int64? in
-            guard let image else { return nil }
-            let now = Int64(time(nil))
-            var earliest: Int64? = nil
-            for record in image.records {
-                guard case .rrsig(let rrsig) = record.data else { continue }
-                let delta = Int64(Int32(bitPattern: rrsig.expiration &- UInt32(truncatingIfNeeded: now)))
-                earliest = min(earliest ?? .max, now + delta)
-            }
-            return earliest.map { $0 - Self.renewalMargin(validity: validity) }
+        earliest.withLock { $0 }.map { $0 - Self.renewalMargin(validity: validity) }
+    }
+
+    /// The earliest RRSIG expiration in `records`, as an absolute time near now.
+    static func earliestExpiration(_ records: [ResourceRecord]) -> Int64? {
+        let now = Int64(time(nil))
+        var earliest: Int64? = nil
+        for record in records {
+            guard case .rrsig(let rrsig) = record.data else { continue }
+            let delta = Int64(Int32(bitPattern: rrsig.expiration &- UInt32(truncatingIfNeeded: now)))
+            earliest = min(earliest ?? .max, now + delta)
         }
+        return earliest
     }
 
     /// Signatures with no more than this left are renewed at the next version.

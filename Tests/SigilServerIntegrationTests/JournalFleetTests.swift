@@ -139,19 +139,24 @@ struct JournalFleetTests {
         }
         try propagate("certificate renewal", timeout: 10) { try pki.issue("mx1", key: .p256, serial: 2) }
         try propagate("nsupdate") {
-            let script = "server 127.0.0.1 \(primary.port)\nzone jfleet.test\nupdate add txt.jfleet.test 300 TXT \"hi\"\nsend\n"
+            let script =
+                "server 127.0.0.1 \(primary.port)\nzone jfleet.test\nupdate add txt.jfleet.test 300 TXT \"hi\"\nsend\n"
             let output = try Subprocess.run("nsupdate", ["-y", setup.key], stdin: Array(script.utf8))
             #expect(output.status == 0, "\(output.stderr)")
         }
         for secondary in secondaries {
             #expect(Self.loggedIXFR(secondary), "\(secondary.kind) shows no IXFR:\n\(secondary.log)")
-            let reply = try #require(try Kdig.ask("txt.jfleet.test.", "TXT", port: secondary.port, options: ["+norecurse"]))
+            let reply = try #require(
+                try Kdig.ask("txt.jfleet.test.", "TXT", port: secondary.port, options: ["+norecurse"]))
             #expect(reply.message.answers.contains { $0.type == .txt }, "\(secondary.kind)")
         }
         // Sigil's side: nine incremental answers (three changes, three secondaries), and no full
         // transfer after the three first ones.
-        #expect(primary.log.components(separatedBy: "IXFR of jfleet.test. from serial").count - 1 >= 9, "\(primary.log)")
-        let fullTransfers = primary.log.split(separator: "\n").filter { $0.contains(" done: ") && $0.contains(" messages") }
+        #expect(
+            primary.log.components(separatedBy: "IXFR of jfleet.test. from serial").count - 1 >= 9, "\(primary.log)")
+        let fullTransfers = primary.log.split(separator: "\n").filter {
+            $0.contains(" done: ") && $0.contains(" messages")
+        }
         #expect(fullTransfers.count == 3, "\(primary.log)")
     }
 
@@ -176,7 +181,8 @@ struct JournalFleetTests {
             let now = Int64(Date().timeIntervalSince1970)
             for secondary in secondaries {
                 for (name, type) in [(Self.origin, "SOA"), (Self.origin, "DNSKEY"), ("www." + Self.origin, "A")] {
-                    guard let reply = try Kdig.ask(name, type, port: secondary.port, options: ["+dnssec", "+norecurse"])
+                    guard
+                        let reply = try Kdig.ask(name, type, port: secondary.port, options: ["+dnssec", "+norecurse"])
                     else { continue }
                     for record in reply.message.answers {
                         guard case .rrsig(let rrsig) = record.data else { continue }

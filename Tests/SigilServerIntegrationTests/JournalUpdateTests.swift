@@ -38,8 +38,10 @@ struct JournalUpdateTests {
         func ixfr(_ port: UInt16, zone: String = "mig.test", from serial: UInt32, tcp: Bool = true) throws -> [String] {
             let output = try Subprocess.run(
                 "dig",
-                ["-y", key, "@127.0.0.1", "-p", "\(port)", tcp ? "+tcp" : "+notcp", "+nocmd", "+nostats",
-                 "\(zone)", "IXFR=\(serial)"])
+                [
+                    "-y", key, "@127.0.0.1", "-p", "\(port)", tcp ? "+tcp" : "+notcp", "+nocmd", "+nostats",
+                    "\(zone)", "IXFR=\(serial)",
+                ])
             return output.stdout.split(separator: "\n").map(String.init).filter {
                 !$0.hasPrefix(";") && !$0.isEmpty && !$0.contains("TSIG")
             }
@@ -137,7 +139,10 @@ struct JournalUpdateTests {
             port, ["prereq yxrrset mig.test MX 10 mail.mig.test.", "update delete mig.test MX"])
         #expect(status != 0 && output.contains("NXRRSET"), "\(output)")
         (status, output) = try setup.nsupdate(
-            port, ["update add mig.test 300 DNSKEY 257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ=="])
+            port,
+            [
+                "update add mig.test 300 DNSKEY 257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ=="
+            ])
         #expect(status != 0 && output.contains("REFUSED"), "\(output)")
         (status, output) = try setup.nsupdate(
             port, ["update add x.mig.test 300 A 192.0.2.9"],
@@ -154,11 +159,13 @@ struct JournalUpdateTests {
                 #expect(soas == ["6", "1", "6", "6"], "\(lines.joined(separator: "\n"))")
                 #expect(
                     lines.contains {
-                        $0.split(whereSeparator: \.isWhitespace) == ["mig.test.", "3600", "IN", "MX", "10", "mx2.mig.test."]
+                        $0.split(whereSeparator: \.isWhitespace) == [
+                            "mig.test.", "3600", "IN", "MX", "10", "mx2.mig.test.",
+                        ]
                     }, "\(lines.joined(separator: "\n"))")
                 #expect(lines.count < 30, "incremental, not the whole zone")
             }
-            #expect(try setup.ixfr(port, from: 6) .filter { $0.contains("\tSOA\t") }.count == 1, "up to date: one SOA")
+            #expect(try setup.ixfr(port, from: 6).filter { $0.contains("\tSOA\t") }.count == 1, "up to date: one SOA")
         }
         try checkIXFR()
 

@@ -8,7 +8,9 @@ import Testing
 @testable import ZoneJournal
 
 @Suite struct JournalTests {
-    static func signed(_ text: String, keys: [ZoneKey], clock: SignerClock, image: [ResourceRecord]? = nil) throws
+    static func signed(
+        _ text: String, keys: [ZoneKey], clock: SignerClock, image: [ResourceRecord]? = nil
+    ) throws
         -> [ResourceRecord]
     {
         let signer = try ZoneSigner(zone: try SignerFixtures.zone(text), keys: keys, clock: clock)
@@ -41,6 +43,29 @@ import Testing
         applied.subtract(diff.deleted)
         applied.formUnion(diff.added)
         #expect(applied == Set(v2.filter { $0.type != .soa }))
+    }
+
+    @Test func adoptionKeepsSignaturesUntilTheirRenewalIsDue() throws {
+        let keys = try SignerFixtures.keys(.ecdsaP256SHA256, csk: true)
+        let clock = ManualClock(1_700_000_000)
+        let configuration = SignerConfiguration(validity: 3600)
+        let margin = ZoneHistory.renewalMargin(validity: 3600)
+        func sign(_ image: [ResourceRecord]?) throws -> (records: [ResourceRecord], adopted: Int) {
+            let signer = try ZoneSigner(
+                zone: try SignerFixtures.zone(Self.withSerial(1)), keys: keys, configuration: configuration,
+                clock: clock.clock)
+            let adopted = image.map { signer.adoptSignatures(from: $0, keepAbove: margin) } ?? 0
+            return (try signer.signedRecords(), adopted)
+        }
+        let first = try sign(nil)
+        clock.advance(by: 3600 - margin - 60)  // more than the margin left: every signature kept
+        let kept = try sign(first.records)
+        #expect(kept.adopted > 20 && kept.records == first.records)
+        clock.advance(by: 120)  // now within the margin: every signature re-made
+        let renewed = try sign(kept.records)
+        #expect(renewed.adopted == 0)
+        let rrsigs = { (records: [ResourceRecord]) in Set(records.filter { $0.type == .rrsig }) }
+        #expect(rrsigs(renewed.records).isDisjoint(with: rrsigs(kept.records)))
     }
 
     @Test func journalSurvivesReopeningCutsATornTailAndCondenses() throws {

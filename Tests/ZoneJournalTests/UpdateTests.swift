@@ -8,7 +8,9 @@ import Testing
 
 @Suite struct UpdateTests {
     /// An UPDATE for example.test: (class, name, type, ttl, rdata) for prerequisites and updates.
-    static func packet(prerequisites: [(UInt16, String, RRType, UInt32, RData?)], updates: [(UInt16, String, RRType, UInt32, RData?)])
+    static func packet(
+        prerequisites: [(UInt16, String, RRType, UInt32, RData?)], updates: [(UInt16, String, RRType, UInt32, RData?)]
+    )
         throws -> [UInt8]
     {
         var writer = WireWriter(capacity: 512)
@@ -46,7 +48,10 @@ import Testing
         let lower = try UpdateMessage(
             decoding: Self.packet(
                 prerequisites: [(1, "example.test.", .mx, 0, try Self.mx(10, "mail.example.test."))],
-                updates: [(255, "example.test.", .mx, 0, nil), (1, "example.test.", .mx, 300, try Self.mx(10, "mail.example.test."))]))
+                updates: [
+                    (255, "example.test.", .mx, 0, nil),
+                    (1, "example.test.", .mx, 300, try Self.mx(10, "mail.example.test.")),
+                ]))
         try lower.checkPrerequisites(Self.records)
         var records = UpdateOperation.apply(lower.operations, to: Self.records, origin: origin)
         #expect(records.filter { $0.type == .mx }.map(\.ttl) == [300])
@@ -57,7 +62,10 @@ import Testing
                 updates: [(1, "example.test.", .mx, 300, try Self.mx(20, "mx2.example.test."))]))
         try add.checkPrerequisites(records)
         records = UpdateOperation.apply(add.operations, to: records, origin: origin)
-        #expect(Set(records.filter { $0.type == .mx }.map(\.data)) == [try Self.mx(10, "mail.example.test."), try Self.mx(20, "mx2.example.test.")])
+        #expect(
+            Set(records.filter { $0.type == .mx }.map(\.data)) == [
+                try Self.mx(10, "mail.example.test."), try Self.mx(20, "mx2.example.test."),
+            ])
         let swap = try UpdateMessage(
             decoding: Self.packet(
                 prerequisites: [(255, "example.test.", .mx, 0, nil)],
@@ -69,12 +77,17 @@ import Testing
                 ]))
         records = UpdateOperation.apply(swap.operations, to: records, origin: origin)
         let remove = try UpdateMessage(
-            decoding: Self.packet(prerequisites: [], updates: [(254, "example.test.", .mx, 0, try Self.mx(20, "mail.example.test."))]))
+            decoding: Self.packet(
+                prerequisites: [], updates: [(254, "example.test.", .mx, 0, try Self.mx(20, "mail.example.test."))]))
         records = UpdateOperation.apply(remove.operations, to: records, origin: origin)
         let raise = try UpdateMessage(
-            decoding: Self.packet(prerequisites: [], updates: [(1, "example.test.", .mx, 3600, try Self.mx(10, "mx2.example.test."))]))
+            decoding: Self.packet(
+                prerequisites: [], updates: [(1, "example.test.", .mx, 3600, try Self.mx(10, "mx2.example.test."))]))
         records = UpdateOperation.apply(raise.operations, to: records, origin: origin)
-        #expect(records.filter { $0.type == .mx } == [ResourceRecord(name: origin, ttl: 3600, data: try Self.mx(10, "mx2.example.test."))])
+        #expect(
+            records.filter { $0.type == .mx } == [
+                ResourceRecord(name: origin, ttl: 3600, data: try Self.mx(10, "mx2.example.test."))
+            ])
         // A prerequisite that no longer holds: the old MX is gone.
         #expect(throws: UpdateFailure.self) { try lower.checkPrerequisites(records) }
         do {
@@ -103,10 +116,12 @@ import Testing
         }
         let key = RData.dnskey(DNSKEY(flags: 257, algorithm: 13, publicKey: [1, 2, 3]))
         #expect(throws: UpdateFailure.self) {
-            try UpdateMessage(decoding: Self.packet(prerequisites: [], updates: [(1, "example.test.", .dnskey, 300, key)]))
+            try UpdateMessage(
+                decoding: Self.packet(prerequisites: [], updates: [(1, "example.test.", .dnskey, 300, key)]))
         }
         // Apex SOA and NS are not deleted whole.
-        let wipe = try UpdateMessage(decoding: Self.packet(prerequisites: [], updates: [(255, "example.test.", .any, 0, nil)]))
+        let wipe = try UpdateMessage(
+            decoding: Self.packet(prerequisites: [], updates: [(255, "example.test.", .any, 0, nil)]))
         let left = UpdateOperation.apply(wipe.operations, to: Self.records, origin: try DNSName(text: "example.test."))
         #expect(Set(left.filter { $0.name == (try! DNSName(text: "example.test.")) }.map(\.type)) == [.soa, .ns])
     }
@@ -115,7 +130,10 @@ import Testing
         let directory = try TemporaryDirectory()
         let log = try UpdateLog(path: directory.file("u"))
         let origin = try DNSName(text: "example.test.")
-        try log.append([.add(ResourceRecord(name: origin, ttl: 60, data: try Self.mx(20, "mx2.example.test."))), .deleteRRset(origin, .a)])
+        try log.append([
+            .add(ResourceRecord(name: origin, ttl: 60, data: try Self.mx(20, "mx2.example.test."))),
+            .deleteRRset(origin, .a),
+        ])
         try log.append([.deleteName(try DNSName(text: "mail.example.test."))])
         let reopened = try UpdateLog(path: directory.file("u"))
         #expect(reopened.operations == log.operations && reopened.count == 2)

@@ -23,7 +23,9 @@ extension ZoneConfig {
 
 extension YAMLReader {
     /// One of a zone's `update:`, `serial:` or `journal:` keys; false if `name` is none of them.
-    func journalKey(_ name: String, _ value: Node, _ path: String, into settings: inout ZoneJournalSettings)
+    func journalKey(
+        _ name: String, _ value: Node, _ path: String, into settings: inout ZoneJournalSettings
+    )
         throws(ConfigError) -> Bool
     {
         switch name {
@@ -52,7 +54,9 @@ extension YAMLReader {
 
     /// A size like `10M`, `512K` or `1048576` (bytes).
     func size(_ node: Node, _ key: String) throws(ConfigError) -> Int {
-        guard let text = node.scalar?.string.uppercased(), !text.isEmpty else { throw fail(key, "expected a size like 10M") }
+        guard let text = node.scalar?.string.uppercased(), !text.isEmpty else {
+            throw fail(key, "expected a size like 10M")
+        }
         let multiplier: Int
         var digits = Substring(text)
         switch text.last {

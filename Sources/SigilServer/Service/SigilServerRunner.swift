@@ -60,7 +60,8 @@ public enum SigilServerRunner {
                     .init(
                         service: NotifyService(catalog: catalog, transfers: transfers, logger: logger),
                         successTerminationBehavior: .ignore),
-                    .init(service: ResignService(catalog: catalog, logger: logger), successTerminationBehavior: .ignore),
+                    .init(
+                        service: ResignService(catalog: catalog, logger: logger), successTerminationBehavior: .ignore),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

@@ -51,7 +51,8 @@ extension ZoneCatalog {
         let records: [ResourceRecord]
         if let signer = loaded.signer {
             guard signer.configuration.denial == .nsec3 else {
-                logger.warning("zone \(loaded.config.origin.text): nsec3-narrow zones are not journaled; IXFR falls back to AXFR")
+                logger.warning(
+                    "zone \(loaded.config.origin.text): nsec3-narrow zones are not journaled; IXFR falls back to AXFR")
                 return .published
             }
             signer.adoptSignatures(

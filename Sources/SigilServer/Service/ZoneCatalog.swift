@@ -81,7 +81,9 @@ public final class ZoneCatalog: Sendable {
     /// Reads, builds and (if configured) signs one zone; nil, with the errors logged, if any step
     /// fails. Keys come first: a signed zone is built once, its apex DNSSEC records added to the
     /// parsed records together with the generated TLSA ones.
-    private func load(_ config: ZoneConfig, previous: [LoadedZone], keysDirectory: String, bump: Bool = false)
+    private func load(
+        _ config: ZoneConfig, previous: [LoadedZone], keysDirectory: String, bump: Bool = false
+    )
         -> LoadedZone?
     {
         let signing: ZoneSigning?

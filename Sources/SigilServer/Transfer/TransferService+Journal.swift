@@ -97,9 +97,13 @@ extension TransferService {
         var header = Header(id: id, flags: Header.qrBit | Header.aaBit)
         header.questionCount = question == nil ? 0 : 1
         var message = Message(header: header, answers: records)
-        if let question, let decoded = try? withWireReader(question, { (reader) throws(WireError) in
-            try Question(decoding: &reader)
-        }) {
+        if let question,
+            let decoded = try? withWireReader(
+                question,
+                { (reader) throws(WireError) in
+                    try Question(decoding: &reader)
+                })
+        {
             message.questions = [decoded]
         }
         var writer = WireWriter(capacity: 65535)
