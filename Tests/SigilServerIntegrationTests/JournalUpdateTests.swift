@@ -168,6 +168,9 @@ struct JournalUpdateTests {
             #expect(try setup.ixfr(port, from: 6).filter { $0.contains("\tSOA\t") }.count == 1, "up to date: one SOA")
         }
         try checkIXFR()
+        // Older than the journal reaches: the whole zone, AXFR-style (one SOA first, one last).
+        let full = try setup.ixfr(port, from: 0)
+        #expect(full.filter { $0.contains("\tSOA\t") }.count == 2 && full.contains { $0.contains("\tDNSKEY\t") })
 
         // A restart: same serial, same data, same history (the image's signatures are reused).
         sigil.stop()
