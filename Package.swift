@@ -106,7 +106,7 @@ let package = Package(
             name: "SigilServerTests",
             dependencies: [
                 "SigilTestSupport", "SigilServerTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline",
-                "SigilServer", "ZoneJournal",
+                "SigilServer", "TSIG", "ZoneTransfer", "ZoneJournal",
             ]),
 
         .testTarget(name: "TSIGTests", dependencies: ["DNSWire", "TSIG"]),
