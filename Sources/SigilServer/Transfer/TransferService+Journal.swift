@@ -36,6 +36,8 @@ extension TransferService {
     func respondToIXFROverUDP(
         _ message: UnsafeRawBufferPointer, context: QueryContext, into response: UnsafeMutableRawBufferPointer
     ) -> Int? {
+        // Checked first without allocating: REFUSED answers to floods of out-of-zone names pass here.
+        guard Self.isTransferRequest(message) else { return nil }
         var query = Query()
         guard (try? query.decode(message)) != nil, query.type == .ixfr, query.opcode == .query else { return nil }
         let now = TSIG.currentTime()
