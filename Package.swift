@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "QueryControls", targets: ["QueryControls"]),
         .library(name: "SigilServer", targets: ["SigilServer"]),
         .library(name: "KeyManager", targets: ["KeyManager"]),
+        .library(name: "ZoneJournal", targets: ["ZoneJournal"]),
+        .library(name: "DynamicUpdate", targets: ["DynamicUpdate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -50,6 +52,10 @@ let package = Package(
             name: "DANECheck", dependencies: ["DNSWire", "DNSZone", "DNSSEC", "DANE", "COpenSSL", "CLibSSL", "CZlib"]),
         /// Key rollovers: BIND timing metadata, the policy and the pure rollover planner.
         .target(name: "KeyManager", dependencies: ["DNSWire", "DNSSEC"]),
+        /// Versions of transferred zones: differences, the journal on disk, IXFR answers.
+        .target(name: "ZoneJournal", dependencies: ["DNSWire", "DNSZone", "DNSSEC"]),
+        /// RFC 2136 UPDATE: parsing, prerequisites, applying, the update log.
+        .target(name: "DynamicUpdate", dependencies: ["DNSWire", "DNSZone", "ZoneJournal"]),
         /// The socket-free query pipeline: decode → stages → answer → sign → encode.
         .target(name: "QueryPipeline", dependencies: ["DNSWire", "DNSZone", "DNSSEC"], swiftSettings: hotPath),
         /// Open-internet abuse controls as a pipeline stage: DNS cookies, rate limiting, a signing budget.
@@ -66,7 +72,7 @@ let package = Package(
             name: "SigilServer",
             dependencies: [
                 "DNSWire", "DNSZone", "DNSSEC", "DANE", "KeyManager", "QueryPipeline", "QueryControls", "TSIG",
-                "ZoneTransfer", "CSigilLinux",
+                "ZoneTransfer", "ZoneJournal", "DynamicUpdate", "CSigilLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -119,7 +125,7 @@ let package = Package(
             name: "SigilServerTests",
             dependencies: [
                 "SigilTestSupport", "SigilServerTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline",
-                "QueryControls", "SigilServer", "KeyManager", "TSIG", "ZoneTransfer",
+                "QueryControls", "SigilServer", "KeyManager", "TSIG", "ZoneTransfer", "ZoneJournal",
             ]),
 
         .testTarget(name: "TSIGTests", dependencies: ["DNSWire", "TSIG"]),
@@ -130,6 +136,9 @@ let package = Package(
                 "ZoneTransfer",
             ]),
         .testTarget(name: "SigilTestSupportTests", dependencies: ["SigilTestSupport"]),
+        .testTarget(
+            name: "ZoneJournalTests",
+            dependencies: ["DNSSECTestSupport", "DNSWire", "DNSZone", "DNSSEC", "ZoneJournal", "DynamicUpdate"]),
 
         // Integration tests (`make integration`): judged by real peers (kdig, knotd, unbound, BIND
         // and ldns tools, openssl, Postfix, Python scripts), and the built `sigil`.

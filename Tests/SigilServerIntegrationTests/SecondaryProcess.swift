@@ -24,21 +24,22 @@ final class SecondaryProcess {
     /// Starts `kind` on a free loopback port (`PeerPort`), secondary for `zone` from the primary at
     /// 127.0.0.1:`primaryPort`, with the key `keyName`/`secret` (hmac-sha256) for transfers and
     /// NOTIFY. It does not wait for the zone: see ``waitForSerial(_:zone:timeout:)``.
+    /// `ixfr`: NSD asks for IXFR first too (Knot and BIND always do).
     init(
         _ kind: Kind, zone: String, primaryPort: UInt16, keyName: String, secret: String,
-        in directory: TemporaryDirectory
+        in directory: TemporaryDirectory, ixfr: Bool = false
     ) throws {
         self.kind = kind
         (process, port, logPath) = try PeerPort.start { port in
             try Self.launch(
                 kind, zone: zone, primaryPort: primaryPort, keyName: keyName, secret: secret, port: port,
-                in: directory)
+                in: directory, ixfr: ixfr)
         }
     }
 
     private static func launch(
         _ kind: Kind, zone: String, primaryPort: UInt16, keyName: String, secret: String, port: UInt16,
-        in directory: TemporaryDirectory
+        in directory: TemporaryDirectory, ixfr: Bool
     ) throws -> (Process, UInt16, String) {
         let state = directory.path + "/\(kind)-\(port)"
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
@@ -75,7 +76,7 @@ final class SecondaryProcess {
                 zone:
                   name: "\(bare)"
                   zonefile: "\(bare).zone"
-                  request-xfr: AXFR 127.0.0.1@\(primaryPort) \(keyName)
+                  request-xfr: \(ixfr ? "" : "AXFR ")127.0.0.1@\(primaryPort) \(keyName)
                   allow-notify: 127.0.0.1 \(keyName)
 
                 """)

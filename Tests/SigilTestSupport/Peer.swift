@@ -76,6 +76,7 @@ extension Peer {
     public static let knotd = Peer("knotd", package: "knot")
     public static let unbound = Peer("unbound", package: "unbound")
     public static let nsd = Peer("nsd", package: "nsd")
+    public static let nsupdate = Peer("nsupdate", package: "bind9-dnsutils")
     public static let unboundCheckconf = Peer("unbound-checkconf", package: "unbound")
     public static let delv = Peer("delv", package: "bind9-dnsutils")
     public static let dig = Peer("dig", package: "bind9-dnsutils")
@@ -116,7 +117,7 @@ extension Peer {
         dnssecDSFromKey, dnssecSignzone, dnssecVerify, dnssecSettime,
         ldnsVerifyZone,
         ldnsDane, openssl, cc, dnsperf, posttlsFinger, unshare, mount, ip, python3, bash, dnspython, pythonCryptography,
-        root, setpriv, systemdAnalyze, make, nsd,
+        root, setpriv, systemdAnalyze, make, nsd, nsupdate,
     ]
 
     private static func pythonImports(_ modules: String) -> Bool {

@@ -74,7 +74,7 @@ struct YAMLReader {
         var keys: Set<String> = [
             "listen", "keys", "udp-workers", "tcp-idle-timeout", "tcp-max-connections",
             "tcp-max-queries-per-connection", "log-level", "zones", "rate-limit", "cookies", "signing-budget",
-            "tsig-keys",
+            "tsig-keys", "journal-directory",
         ]
         keys.formUnion(Self.serviceKeys)
         for (name, value) in try mapping(node, "", allowed: keys) {
@@ -99,11 +99,13 @@ struct YAMLReader {
                     config.zones.append(try zone(item, "zones[\(index)]"))
                 }
             case "tsig-keys": config.tsigKeys = try tsigKeys(value, name)
+            case "journal-directory": config.journalDirectory = try string(value, name)
             case let key where YAMLReader.controlKeys.contains(key): try control(key, value, into: &config.controls)
             default: try readServiceKey(name, value, into: &config)
             }
         }
         try checkTransferKeys(config)
+        try checkUpdateKeys(config)
     }
 
     func zone(_ node: Node, _ key: String) throws(ConfigError) -> ZoneConfig {
@@ -112,9 +114,11 @@ struct YAMLReader {
         var dnssec = DNSSECConfig()
         var tlsa: [TLSAConfig] = []
         var transfer = ZoneTransferSettings()
+        var journal = ZoneJournalSettings()
         let allowed: Set<String> = ["origin", "file", "dnssec", "tlsa", "transfer", "notify"]
-        for (name, value) in try mapping(node, key, allowed: allowed) {
+        for (name, value) in try mapping(node, key, allowed: allowed.union(Self.journalKeys)) {
             let path = "\(key).\(name)"
+            if try journalKey(name, value, path, into: &journal) { continue }
             switch name {
             case "origin":
                 let text = try string(value, path)
@@ -145,6 +149,7 @@ struct YAMLReader {
         }
         var zone = ZoneConfig(origin: origin, file: file, dnssec: dnssec, tlsa: tlsa)
         zone.transferSettings = transfer
+        zone.journalSettings = journal
         return zone
     }
 
@@ -172,7 +177,8 @@ struct YAMLReader {
                 config.denial = denial
             case "validity":
                 config.validitySeconds = try duration(value, path)
-                guard config.validitySeconds >= 3 * 3600 else { throw fail(path, "must be at least 3h") }
+                // A minute at least: short validities are for tests of re-signing.
+                guard config.validitySeconds >= 60 else { throw fail(path, "must be at least 1m") }
             default: try keyPolicy(name, value, path, into: &config)
             }
         }

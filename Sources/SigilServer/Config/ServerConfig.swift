@@ -19,6 +19,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var tsigKeys: [TSIGKeyConfig] = []
     /// Rate limiting, cookies and the signing budget (`ServerConfig+Controls.swift`).
     public var controls = ControlsConfig()
+    /// Where zone journals, images and update logs live (`ServerConfig+Journal.swift`).
+    public var journalDirectory: String = "journal"
 
     public init() {}
 }
@@ -31,6 +33,8 @@ public struct ZoneConfig: Sendable, Equatable {
     public var tlsa: [TLSAConfig]
     /// `transfer:` and `notify:` (`ServerConfig+Transfer.swift`).
     public var transferSettings = ZoneTransferSettings()
+    /// `update:`, `serial:` and `journal:` (`ServerConfig+Journal.swift`).
+    public var journalSettings = ZoneJournalSettings()
 
     public init(origin: DNSName, file: String, dnssec: DNSSECConfig = DNSSECConfig(), tlsa: [TLSAConfig] = []) {
         self.origin = origin

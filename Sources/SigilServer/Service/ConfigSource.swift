@@ -47,6 +47,9 @@ public struct ConfigSource: Sendable {
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty {
                 config.resolveTSIGKeyFiles(directory: directory)
+                if !config.journalDirectory.hasPrefix("/") {
+                    config.journalDirectory = directory + "/" + config.journalDirectory
+                }
                 for index in config.zones.indices where !config.zones[index].file.hasPrefix("/") {
                     config.zones[index].file = directory + "/" + config.zones[index].file
                 }

@@ -42,6 +42,7 @@ public enum SigilServerRunner {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         let catalog = ZoneCatalog(logger: logger)
         let transfers = TransferService(catalog: catalog, keyring: try config.loadTSIGKeys(), logger: logger)
+        catalog.setJournalDirectory(config.journalDirectory)
         let controls = config.controls.makePlan()
         warnIfUnlimited(config, addresses, logger)
         let transport = TransportServer(
@@ -88,6 +89,8 @@ public enum SigilServerRunner {
                     .init(
                         service: NotifyService(catalog: catalog, transfers: transfers, logger: logger),
                         successTerminationBehavior: .ignore),
+                    .init(
+                        service: ResignService(catalog: catalog, logger: logger), successTerminationBehavior: .ignore),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
@@ -144,6 +147,7 @@ struct ReloadService: Service {
             do {
                 config = try source.load()
                 transfers.updateKeys(try config.loadTSIGKeys())
+                catalog.setJournalDirectory(config.journalDirectory)
             } catch {
                 logger.error("reload failed, nothing changed: \(error)")
                 continue

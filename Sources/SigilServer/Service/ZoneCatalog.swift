@@ -18,6 +18,8 @@ public final class ZoneCatalog: Sendable {
     private let keysDirectoryInUse = Mutex("keys")
     /// Key rollover state of zones under a policy (`ZoneCatalog+Keys.swift`).
     let keys = CatalogKeys()
+    /// Journaled zones' histories and update logs (`ZoneCatalog+Journal.swift`).
+    let journals = CatalogJournals()
 
     public init(store: ZoneStore = ZoneStore(), logger: Logger) {
         self.store = store
@@ -82,7 +84,11 @@ public final class ZoneCatalog: Sendable {
     /// Reads, builds and (if configured) signs one zone; nil, with the errors logged, if any step
     /// fails. Keys come first: a signed zone is built once, its apex DNSSEC records added to the
     /// parsed records together with the generated TLSA ones.
-    private func load(_ config: ZoneConfig, previous: [LoadedZone], keysDirectory: String) -> LoadedZone? {
+    private func load(
+        _ config: ZoneConfig, previous: [LoadedZone], keysDirectory: String, bump: Bool = false
+    )
+        -> LoadedZone?
+    {
         let signing: ZoneSigning?
         do throws(KeyFileError) {
             signing = try self.signing(config, keysDirectory: keysDirectory)
@@ -90,14 +96,25 @@ public final class ZoneCatalog: Sendable {
             return nil
         }
         let tlsaPrepare = tlsa.preparation(for: config, served: previous, logger: logger)
+        let journal = journals.entry(for: config, logger: logger)
         let result = ZoneFileLoad(file: config.file, origin: config.origin) { origin, records in
-            let records = tlsaPrepare?(origin, records) ?? records
+            var records = tlsaPrepare?(origin, records) ?? records
+            if let journal { records = self.replayUpdates(records, origin: origin, entry: journal) }
             let published = signing?.published(records, origin: origin) ?? records
-            return self.keySerial(published, config, signing, previous: previous, keysDirectory: keysDirectory)
+            // A key-set change raises the serial (rollovers); a journaled zone then applies its serial policy.
+            let keyed = self.keySerial(published, config, signing, previous: previous, keysDirectory: keysDirectory)
+            guard let journal else { return keyed }
+            return self.withVersionSerial(keyed, config: config, entry: journal, bump: bump)
         }
         for line in result.warnings { logger.warning("\(line)") }
         if let zone = result.zone, let loaded = served(config, zone, signing: signing, keysDirectory: keysDirectory) {
-            return loaded
+            guard let journal else { return loaded }
+            switch publishVersion(loaded, entry: journal) {
+            case .published: return loaded
+            case .needsNewSerial:
+                return bump ? nil : load(config, previous: previous, keysDirectory: keysDirectory, bump: true)
+            case .failed: return nil
+            }
         }
         for line in result.errors { logger.error("\(line)") }
         return nil

@@ -22,6 +22,12 @@ public struct ServerHandler<Stages: QueryStage>: DatagramHandler {
             return length
         }
         let length = responder.respond(to: query, context: context, into: response)
+        // IXFR over UDP (RFC 1995 §2): the pipeline refuses transfers; only then look closer.
+        if let transfers, let length, length >= 4, response[3] & 0xF == 5,
+            let ixfr = transfers.respondToIXFROverUDP(query, context: context, into: response)
+        {
+            return ixfr
+        }
         // A signed query (SOA refresh checks of secondaries): verify, then sign the answer or
         // replace it with the TSIG error. Unsigned queries pay one comparison.
         if let transfers, let length, let range = responder.lastQueryTSIG {

@@ -125,6 +125,13 @@ public final class TransferService: Sendable {
     func respond(
         to message: UnsafeRawBufferPointer, context: QueryContext, into response: UnsafeMutableRawBufferPointer
     ) -> Int? {
+        if Self.isUpdate(message) {
+            guard let bytes = respondToUpdate(message, context: context), bytes.count <= response.count else {
+                return nil
+            }
+            response.copyBytes(from: bytes)
+            return bytes.count
+        }
         var query = Query()
         guard (try? query.decode(message)) != nil, query.opcode == .notify else { return nil }
         let bytes = respondToNotify(message, query, context: context)
@@ -178,6 +185,13 @@ public final class TransferService: Sendable {
         }
         guard served.config.transfer.allows(context.peer.address, key: keyName) else {
             return refuse(.refused, keyName == nil ? "not allowed without a key" : "not allowed (address or key)")
+        }
+        if query.type == .ixfr,
+            let ixfr = ixfrStream(
+                message, questionEnd: query.questionEnd, origin: served.zone.origin, servedSerial: served.zone.serial,
+                signer: signer)
+        {
+            return ixfr
         }
         let question = Array(UnsafeRawBufferPointer(rebasing: message[12..<query.questionEnd]))
         do {

@@ -1,0 +1,84 @@
+import DNSWire
+import DynamicUpdate
+import QueryPipeline
+import TSIG
+import ZoneTransfer
+
+/// RFC 2136 UPDATE: TSIG and the zone's `update:` list decide who may; the catalog applies it.
+extension TransferService {
+    /// Whether `message` is an UPDATE request (opcode 5, QR clear).
+    static func isUpdate(_ message: UnsafeRawBufferPointer) -> Bool {
+        message.count >= 12 && message[2] & 0x80 == 0 && (message[2] >> 3) & 0xF == 5
+    }
+
+    /// Answers an UPDATE: FORMERR if malformed, the TSIG error if its TSIG fails, NOTAUTH for a zone
+    /// not served here, REFUSED if the `update:` list does not allow the address and key, the
+    /// prerequisite's RCODE if one fails, else NOERROR once the update is journaled (fsync) and
+    /// the new version published.
+    func respondToUpdate(_ message: UnsafeRawBufferPointer, context: QueryContext) -> [UInt8]? {
+        guard let layout = Self.updateLayout(message) else { return nil }
+        let now = TSIG.currentTime()
+        var signer: TSIGSigner? = nil
+        if let range = layout.tsig {
+            switch TSIG.verify(message: message, range: range, keyring: keys, now: now) {
+            case .verified(let verified): signer = verified
+            case .rejected(let error, let record, let errorSigner):
+                logger.info("UPDATE: TSIG \(error) from key \(record.keyName.text) (\(context.peer))")
+                return TSIG.errorResponse(
+                    to: message, questionEnd: layout.questionEnd, error: error, record: record, signer: errorSigner,
+                    now: now)
+            case .malformed:
+                return Self.plainResponse(to: message, questionEnd: layout.questionEnd, rcode: .formErr)
+            }
+        }
+        func answer(_ rcode: RCode) -> [UInt8] {
+            Self.plainResponse(to: message, questionEnd: layout.questionEnd, rcode: rcode, signer: signer, now: now)
+        }
+        let update: UpdateMessage
+        do {
+            update = try UpdateMessage(decoding: Array(message))
+        } catch {
+            logger.info("UPDATE from \(context.peer): \(error.rcode): \(error)")
+            return answer(error.rcode)
+        }
+        guard let served = servedZone(update.zone) else { return answer(UpdateRCode.notAuth) }
+        guard served.config.journalSettings.update.allows(context.peer.address, key: signer?.key.name) else {
+            logger.info("UPDATE of \(update.zone.text) from \(context.peer) refused: not allowed (address or key)")
+            return answer(.refused)
+        }
+        let rcode = catalog.applyUpdate(update, config: served.config)
+        logger.info("UPDATE of \(update.zone.text) from \(context.peer): \(rcode)")
+        return answer(rcode)
+    }
+
+    /// Where an UPDATE's zone section ends and its TSIG record is (the last additional record,
+    /// if of type TSIG), found without decoding the records.
+    static func updateLayout(_ message: UnsafeRawBufferPointer) -> (questionEnd: Int, tsig: Range<Int>?)? {
+        guard message.count >= 12 else { return nil }
+        func count(_ at: Int) -> Int { Int(message[at]) << 8 | Int(message[at + 1]) }
+        var reader = WireReader(message, offset: 12)
+        do throws(WireError) {
+            for _ in 0..<count(4) {
+                try reader.skipName()
+                try reader.skip(4)
+            }
+            let questionEnd = reader.offset
+            let records = count(6) + count(8) + count(10)
+            var last: (start: Int, type: UInt16)? = nil
+            for _ in 0..<records {
+                let start = reader.offset
+                try reader.skipName()
+                let type = try reader.readUInt16()
+                try reader.skip(6)
+                let length = Int(try reader.readUInt16())
+                try reader.skip(length)
+                last = (start, type)
+            }
+            guard reader.isAtEnd else { return nil }
+            let tsig = last.flatMap { $0.type == 250 && count(10) > 0 ? $0.start..<reader.offset : nil }
+            return (questionEnd, tsig)
+        } catch {
+            return nil
+        }
+    }
+}
