@@ -31,7 +31,7 @@ public func tcpFramerFuzzer(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     var fed = 0
     func take(_ limit: Int) {
         var n = 0
-        while n < limit, framer.nextMessage({ message in
+        while n < limit, framer.nextMessage({ (message) -> Void in
             precondition(taken < expected.count, "a message the stream does not hold")
             precondition(message.elementsEqual(stream[expected[taken]]), "message \(taken) differs")
         }) != nil {

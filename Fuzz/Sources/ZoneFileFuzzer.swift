@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import DNSWire
 import DNSZone
 
@@ -38,6 +41,7 @@ public func zoneFileFuzzer(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         identity: { normalized($0) })
 
     var result = ZoneFileParser.parse(file: "/z/zone", origin: origin, limits: limits, source: source)
+    if verbose { print(result.summary, result.records.count, "records") }
     precondition(reads.bytes <= limits.bytes, "read \(reads.bytes) bytes, over the limit")
     precondition(reads.count <= limits.includes + 1, "read \(reads.count) files, over the limit")
     guard result.isValid else { return 0 }
@@ -58,6 +62,9 @@ public func zoneFileFuzzer(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     }
     return 0
 }
+
+/// FUZZ_VERBOSE=1 prints each parse's summary, to see what an input does.
+private let verbose = getenv("FUZZ_VERBOSE") != nil
 
 /// What the in-memory source was asked for.
 private final class ReadCounter: @unchecked Sendable {
