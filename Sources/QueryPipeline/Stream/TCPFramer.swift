@@ -51,7 +51,8 @@ public struct TCPFramer {
             compact()
             if end + bytes.count > storage.count {
                 // Grow geometrically, so that a stream of small reads costs amortised O(1) per byte.
-                storage.append(contentsOf: repeatElement(0, count: max(end + bytes.count, 2 * storage.count) - storage.count))
+                let grown = max(end + bytes.count, 2 * storage.count)
+                storage.append(contentsOf: repeatElement(0, count: grown - storage.count))
             }
         }
         storage.withUnsafeMutableBytes { buffer in
