@@ -32,7 +32,7 @@ import Testing
             file: "/z/zone", origin: origin, source: Self.source(["/z/zone": "$INCLUDE zone\n"]))
         #expect(loop.errors.contains { $0.message.contains("loop") })
 
-        let fanOut = ["/z/zone": String(repeating: "$INCLUDE a\n", count: 5), "/z/a": "x TXT y\n"]
+        let fanOut = ["/z/zone": String(repeating: "$INCLUDE a\n", count: 5), "/z/a": "x 60 TXT y\n"]
         let limited = ZoneFileParser.parse(
             file: "/z/zone", origin: origin, limits: ZoneFileParser.Limits(includes: 3), source: Self.source(fanOut))
         #expect(limited.records.count == 3)
