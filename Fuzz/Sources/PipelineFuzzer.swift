@@ -10,8 +10,9 @@ import QueryPipeline
 /// transports call it (`Responder.respond`), once as UDP and once as TCP.
 ///
 /// Three zones are served: one signed with ECDSA P-256 and a full NSEC3 chain, one signed with
-/// Ed25519 in NSEC3 narrow mode, one unsigned; between them they have wildcards, CNAME and DNAME,
-/// a referral with glue, a delegation with DS and an RRset too big for UDP.
+/// Ed25519 in NSEC3 narrow mode with a 64 KiB signature cache (so that it evicts), one unsigned;
+/// between them they have wildcards, CNAME and DNAME, a referral with glue, a delegation with DS
+/// and an RRset too big for UDP.
 ///
 /// Invariants, for every input:
 /// - no trap (and, under ASan, no memory error);
@@ -243,7 +244,8 @@ final class FuzzState {
                     ZoneKey(signingKey: .ed25519(edKeys[0]), ksk: true),
                     ZoneKey(signingKey: .ed25519(edKeys[1]), ksk: false),
                 ],
-                configuration: SignerConfiguration(denial: .nsec3Narrow))
+                // A small signature cache, so that narrow mode's per-query denials make it evict.
+                configuration: SignerConfiguration(denial: .nsec3Narrow, cacheMemoryLimit: 64 << 10))
             let zones = ServingZones([(ecdsa.zone, ecdsa), (ed25519.zone, ed25519), (plain, nil)])
             responder = Responder(store: ZoneStore(zones))
             self.edKeys = edKeys
