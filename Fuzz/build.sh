@@ -18,6 +18,9 @@ mkdir -p "$lib"
 sanitize=(-sanitize=fuzzer,address -O -g)
 swift_flags=("${sanitize[@]}" -swift-version 6 -parse-as-library -wmo -package-name sigil -I "$lib")
 clang_flags=(-fsanitize=fuzzer-no-link,address -O2 -g)
+# The toolchain's own clang, whose libFuzzer and ASan runtimes are the ones swiftc links.
+clang=$(dirname "$(command -v swiftc)")/clang
+[[ -x "$clang" ]] || clang=clang
 
 # Where SwiftPM would find the C modules: the system-library module maps, and a module map for
 # CSigilCrypto's public header (SwiftPM writes one itself).
@@ -57,7 +60,7 @@ build_c() {
     local objects=() source
     for source in "${sources[@]}"; do
         local object="$lib/$name-$(basename "$source" .c).o"
-        clang "${clang_flags[@]}" -I "$root/Sources/$name/include" -c "$source" -o "$object"
+        "$clang" "${clang_flags[@]}" -I "$root/Sources/$name/include" -c "$source" -o "$object"
         objects+=("$object")
     done
     rm -f "$product"
