@@ -6,9 +6,10 @@ SWIFT_FORMAT ?= $(SWIFT) format
 PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR ?= $(PREFIX)/bin
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
 INSTALL ?= install
 
-.PHONY: deps build build-tests release run install test unit integration lint format bench bench-check bench-micro fuzz fuzz-decoder fuzz-presentation fuzz-pipeline fuzz-tcp fuzz-zonefile fuzz-smoke clean bench-load alloc-check
+.PHONY: deps build build-tests release run install install-service test unit integration lint format bench bench-check bench-micro fuzz fuzz-decoder fuzz-presentation fuzz-pipeline fuzz-tcp fuzz-zonefile fuzz-smoke clean bench-load alloc-check
 
 deps:
 	@scripts/deps.sh
@@ -33,6 +34,13 @@ run: release
 install: .build/release/sigil
 	$(INSTALL) -d "$(DESTDIR)$(BINDIR)"
 	$(INSTALL) -m 755 .build/release/sigil "$(DESTDIR)$(BINDIR)/sigil"
+	$(MAKE) --no-print-directory install-service
+
+## The systemd unit (dist/sigil.service), pointing at $(BINDIR)/sigil.
+install-service:
+	$(INSTALL) -d "$(DESTDIR)$(SYSTEMDDIR)"
+	sed 's|@BINDIR@|$(BINDIR)|g' dist/sigil.service > "$(DESTDIR)$(SYSTEMDDIR)/sigil.service"
+	chmod 644 "$(DESTDIR)$(SYSTEMDDIR)/sigil.service"
 
 ## Everything CI runs: lint, unit tests, integration tests against real peers, fuzz smoke.
 test: deps lint unit integration fuzz-smoke
@@ -98,3 +106,9 @@ bench-load: deps
 ## Heap allocations per query in steady state (release build, malloc-counting shim).
 alloc-check: deps
 	Benchmarks/load/udp-alloc-check.sh
+
+## The abuse controls under flood, side by side with Knot mod-rrl, NSD RRL and PowerDNS (docs/PERFORMANCE.md).
+.PHONY: bench-abuse
+bench-abuse: deps
+	swift build -c release --scratch-path .build-load --product sigil
+	Benchmarks/load/abuse-bench.sh .build-load/release/sigil 10

@@ -13,7 +13,9 @@ let package = Package(
         .library(name: "DNSSEC", targets: ["DNSSEC"]),
         .library(name: "DANE", targets: ["DANE"]),
         .library(name: "QueryPipeline", targets: ["QueryPipeline"]),
+        .library(name: "QueryControls", targets: ["QueryControls"]),
         .library(name: "SigilServer", targets: ["SigilServer"]),
+        .library(name: "KeyManager", targets: ["KeyManager"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,6 +28,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CLibSSL", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         /// Sigil's C over libcrypto: ECDSA signing, the query path's digests, the OpenSSL error drain.
         .target(name: "CSigilCrypto", dependencies: ["COpenSSL"]),
         /// epoll, eventfd, recvmmsg/sendmmsg and packet-info cmsgs for the UDP transport (not in Swift's Glibc).
@@ -38,12 +42,22 @@ let package = Package(
             name: "DNSSEC", dependencies: ["DNSWire", "DNSZone", "COpenSSL", "CSodium", "CSigilCrypto"],
             swiftSettings: hotPath),
         .target(name: "DANE", dependencies: ["DNSWire", "DNSZone", "DNSSEC", "COpenSSL"]),
+        /// `sigil dane check` and `sigil tlsrpt`: a validating stub resolver, a STARTTLS DANE client,
+        /// MTA-STS and TLSRPT. Linked by the CLI only, never by the server.
+        .target(
+            name: "DANECheck", dependencies: ["DNSWire", "DNSZone", "DNSSEC", "DANE", "COpenSSL", "CLibSSL", "CZlib"]),
+        /// Key rollovers: BIND timing metadata, the policy and the pure rollover planner.
+        .target(name: "KeyManager", dependencies: ["DNSWire", "DNSSEC"]),
         /// The socket-free query pipeline: decode → stages → answer → sign → encode.
         .target(name: "QueryPipeline", dependencies: ["DNSWire", "DNSZone", "DNSSEC"], swiftSettings: hotPath),
+        /// Open-internet abuse controls as a pipeline stage: DNS cookies, rate limiting, a signing budget.
+        .target(
+            name: "QueryControls", dependencies: ["DNSWire", "DNSZone", "QueryPipeline", "CSodium"],
+            swiftSettings: hotPath),
         .target(
             name: "SigilServer",
             dependencies: [
-                "DNSWire", "DNSZone", "DNSSEC", "DANE", "QueryPipeline", "CSigilLinux",
+                "DNSWire", "DNSZone", "DNSSEC", "DANE", "KeyManager", "QueryPipeline", "QueryControls", "CSigilLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -57,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "sigil",
             dependencies: [
-                "DNSWire", "DNSZone", "DNSSEC", "DANE", "QueryPipeline", "SigilServer",
+                "DNSWire", "DNSZone", "DNSSEC", "DANE", "KeyManager", "QueryPipeline", "SigilServer", "DANECheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -88,12 +102,14 @@ let package = Package(
         .testTarget(
             name: "DNSSECTests",
             dependencies: ["SigilTestSupport", "DNSSECTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline"]),
+        .testTarget(name: "DANECheckTests", dependencies: ["DNSWire", "DNSSEC", "DANECheck"]),
+        .testTarget(name: "KeyManagerTests", dependencies: ["DNSWire", "DNSSEC", "KeyManager"]),
         .testTarget(name: "DANETests", dependencies: ["SigilTestSupport", "DANETestSupport", "DNSWire", "DANE"]),
         .testTarget(
             name: "SigilServerTests",
             dependencies: [
                 "SigilTestSupport", "SigilServerTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline",
-                "SigilServer",
+                "QueryControls", "SigilServer", "KeyManager",
             ]),
 
         .testTarget(name: "SigilTestSupportTests", dependencies: ["SigilTestSupport"]),
@@ -112,7 +128,7 @@ let package = Package(
             name: "SigilServerIntegrationTests",
             dependencies: [
                 "SigilTestSupport", "SigilServerTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline",
-                "SigilServer",
+                "QueryControls", "SigilServer",
             ]),
     ]
 )

@@ -23,7 +23,7 @@ NAMES = {
     "sigil-narrow-ed25519": ("Sigil", "online signing, Ed25519 (libsodium), NSEC3 narrow"),
 }
 ORDER = {"plain": ["sigil", "knot", "nsd"], "signed": ["sigil-signed", "knot-presigned", "knot-online", "pdns"],
-         "cold": ["sigil-narrow", "sigil-narrow-ed25519", "pdns"]}
+         "cold": ["sigil-narrow", "sigil-narrow-ed25519", "pdns"], "tcp": ["sigil", "knot", "nsd"]}
 
 
 def version(cmd):
@@ -85,6 +85,9 @@ def main():
             variant_mode = ("online signing, ECDSA P-256, NSEC3 narrow (SIGIL_VARIANTS)" if phase == "cold"
                             else "plain, 1 UDP worker (SIGIL_VARIANTS)")
             name, mode = NAMES.get(label, (f"Sigil `{label}`", variant_mode))
+            if phase == "tcp":
+                mode = {"sigil": "TCP, 2 event loops (default)", "knot": "TCP, tcp-workers 1",
+                        "nsd": "TCP, 1 server"}.get(label, mode)
             print(f"| {name} | {mode} | {qps:,.0f} | {lost:.3f} ({worst:.3f}) | {cpu:.2f} |")
         print()
 
@@ -102,12 +105,17 @@ def main():
     table("plain", "Plain (no DNSSEC, query mix without DO)")
     table("signed", "Signed (query mix with DO; warm: the mix repeats)")
     table("cold", "Cold signing (unique NXDOMAIN names with DO, each needing a fresh NSEC3 signature)")
+    table("tcp", "TCP (the plain mix over dnsperf -m tcp, default TCP limits)")
 
     rows = [
         ("Sigil / Knot CPU per query (plain)", ratio("plain", "sigil", "knot", 2), "≤ 0.8", 0.8, False),
         ("Sigil / NSD CPU per query (plain)", ratio("plain", "sigil", "nsd", 2), "≤ 0.8", 0.8, False),
         ("Sigil / Knot qps (plain)", ratio("plain", "sigil", "knot", 0), "≥ 1.2", 1.2, True),
         ("Sigil / NSD qps (plain)", ratio("plain", "sigil", "nsd", 0), "≥ 1.2", 1.2, True),
+        ("Sigil / Knot CPU per query (TCP)", ratio("tcp", "sigil", "knot", 2), "≤ 1.0", 1.0, False),
+        ("Sigil / NSD CPU per query (TCP)", ratio("tcp", "sigil", "nsd", 2), "≤ 1.0", 1.0, False),
+        ("Sigil / Knot qps (TCP)", ratio("tcp", "sigil", "knot", 0), "≥ 1.0", 1.0, True),
+        ("Sigil / NSD qps (TCP)", ratio("tcp", "sigil", "nsd", 0), "≥ 1.0", 1.0, True),
         ("Sigil signed / Knot presigned CPU per query", ratio("signed", "sigil-signed", "knot-presigned", 2),
          "≤ 1.0 (aim 0.8)", 1.0, False),
         ("Sigil signed / Knot mod-onlinesign qps", ratio("signed", "sigil-signed", "knot-online", 0), "≥ 10",

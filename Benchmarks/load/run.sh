@@ -2,7 +2,7 @@
 # Server load benchmark: Sigil next to Knot DNS, NSD and PowerDNS, side by side in one run.
 #
 #   Benchmarks/load/run.sh [SECONDS]        # ROUNDS=3 by default; SECONDS (10) per dnsperf run
-#   PHASES=plain Benchmarks/load/run.sh 10  # only the plain phase (default: plain signed cold)
+#   PHASES=plain Benchmarks/load/run.sh 10  # only the plain phase (default: plain signed cold tcp)
 #   PIN=0:1 Benchmarks/load/run.sh 10      # dnsperf on CPU 0, every server on CPU 1 (taskset)
 #   MICRO_ED25519=50000 ...                # Sign.ed25519 ops/s, for the cold Ed25519 overhead ratio
 #   SIGIL_VARIANTS="b:/other/sigil x:VAR=1,VAR2=2"  # plain and cold phases: more Sigils side by side,
@@ -18,13 +18,15 @@
 #           needing a fresh NSEC3 signature, against `openssl speed ecdsap256` on one core; then
 #           Sigil with an Ed25519 key the same way, against `openssl speed ed25519` (a secondary
 #           row: Sigil's Ed25519 is libsodium's, not OpenSSL's)
+#   tcp:    Sigil (DNSSEC off, default TCP limits), Knot DNS, NSD — the plain mix over TCP (dnsperf -m tcp:
+#           4 connections, each pipelining up to 50 queries)
 # Server CPU per query is utime+stime of the server's processes (all threads and children) from
 # /proc before and after each run, divided by the completed queries.
 # The signed phases run only if this Sigil signs (its SOA answer with DO carries an RRSIG).
 set -euo pipefail
 secs=${1:-10}
 rounds=${ROUNDS:-3}
-phases=" ${PHASES:-plain signed cold} "
+phases=" ${PHASES:-plain signed cold tcp} "
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 scratch=${SCRATCH:-.build-load}
@@ -317,6 +319,11 @@ load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 if [[ $phases == *" plain "* ]]; then
     echo "plain: $rounds rounds x ${secs}s" >&2
     phase plain "$plain" "$W/mix.queries"
+fi
+
+if [[ $phases == *" tcp "* ]]; then
+    echo "tcp: $rounds rounds x ${secs}s" >&2
+    phase tcp "sigil knot nsd" "$W/mix.queries" -m tcp
 fi
 
 signed=no

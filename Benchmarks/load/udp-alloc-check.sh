@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Counts heap allocations per query in steady state: the UDP worker loop (UDPAllocationTests) and the
-# whole responder, plain and signed on a warm cache (ResponderAllocationTests).
+# whole responder, plain and signed on a warm cache, and with every abuse control on — cookies,
+# rate limit (answered, dropped and slipped), signing budget (ResponderAllocationTests).
 #
 # Builds a malloc-counting LD_PRELOAD shim and a release build with testing enabled (debug builds
 # allocate in unspecialized generics), then runs both suites serially: the counter is process-wide,

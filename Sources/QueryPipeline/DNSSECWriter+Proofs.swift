@@ -127,7 +127,20 @@ extension DNSSECWriter {
         written.append(key.owner)
         let start = writer.count
         signer.writeNarrowRecord(key, into: &writer)
-        let signatures = shared ? signer.signatures(narrow: key, now: now) : covers.signatures(key, signer, now: now)
+        let signatures: SignatureEntry?
+        if shared {
+            // Matches and wildcard covers: one per name of the zone, so bounded and cached.
+            signatures = signer.signatures(narrow: key, now: now)
+        } else if let recent = covers.cached(key, signer, now: now) {
+            signatures = recent
+        } else if freshAllowed {
+            // A new name's cover: the only signatures a flood of new names can make without bound.
+            freshSigned += 1
+            signatures = covers.signatures(key, signer, now: now)
+        } else {
+            freshRefused = true
+            return 1
+        }
         guard let entry = signatures else { return 1 }
         return 1 + writeRRSIGs(entry, ownerAt: start, ttl: signer.nsec3TTL, into: &writer)
     }

@@ -19,6 +19,12 @@ struct DNSSECWriter {
     /// Narrow-mode next closer covers, signed per query and kept here rather than in the shared
     /// cache (see `CoverRing`).
     var covers: CoverRing
+    /// Whether this response may make signatures no cache holds (the stages' signing budget).
+    var freshAllowed = true
+    /// Fresh signatures made for this response, and whether one was needed but not allowed (the
+    /// response is then cut to TC=1).
+    var freshSigned = 0
+    var freshRefused = false
 
     /// The numbers written per record: `RRType`'s and `RRClass`'s static members are read through
     /// an accessor call from outside DNSWire.

@@ -46,6 +46,14 @@ public protocol QueryStage {
     mutating func finish(
         _ response: inout WireWriter, query: Query, answer: Answer, context: QueryContext
     ) -> FinishDecision
+
+    /// Before a DO answer is signed: may it make signatures that no cache holds (an
+    /// `nsec3-narrow` cover of a new name)? If not, such an answer goes out as TC=1 with no data,
+    /// so that only a client that can follow over TCP costs a signature (a signing budget).
+    mutating func permitsFreshSignatures(query: Query, context: QueryContext) -> Bool
+
+    /// After a DO answer is encoded: it made `count` (> 0) fresh signatures.
+    mutating func spentFreshSignatures(_ count: Int, query: Query, context: QueryContext)
 }
 
 extension QueryStage {
@@ -62,6 +70,10 @@ extension QueryStage {
     public mutating func finish(
         _ response: inout WireWriter, query: Query, answer: Answer, context: QueryContext
     ) -> FinishDecision { .send }
+
+    public mutating func permitsFreshSignatures(query: Query, context: QueryContext) -> Bool { true }
+
+    public mutating func spentFreshSignatures(_ count: Int, query: Query, context: QueryContext) {}
 }
 
 /// No stages: the plain pipeline.
@@ -98,5 +110,15 @@ public struct StageChain<First: QueryStage, Then: QueryStage>: QueryStage {
     ) -> FinishDecision {
         guard first.finish(&response, query: query, answer: answer, context: context) == .send else { return .drop }
         return then.finish(&response, query: query, answer: answer, context: context)
+    }
+
+    public mutating func permitsFreshSignatures(query: Query, context: QueryContext) -> Bool {
+        first.permitsFreshSignatures(query: query, context: context)
+            && then.permitsFreshSignatures(query: query, context: context)
+    }
+
+    public mutating func spentFreshSignatures(_ count: Int, query: Query, context: QueryContext) {
+        first.spentFreshSignatures(count, query: query, context: context)
+        then.spentFreshSignatures(count, query: query, context: context)
     }
 }

@@ -112,8 +112,16 @@ public struct Responder<Stages: QueryStage> {
         let room = limit - (query.hasEDNS ? Self.optSize + stages.optionsRoom : 0)
         // DNSSEC: the zone's signer, by the index of the zone that answered.
         let signer = query.dnssecOK ? zones.signer(ofZone: answer.zoneIndex) : nil
+        if signer != nil {
+            encoder.dnssec.freshAllowed = stages.permitsFreshSignatures(query: query, context: context)
+            encoder.dnssec.freshSigned = 0
+            encoder.dnssec.freshRefused = false
+        }
         let layout = encoder.encode(answer, for: query, packet: packet, signer: signer, room: room, into: &writer)
-        if writer.count > room {
+        if signer != nil, encoder.dnssec.freshSigned > 0 {
+            stages.spentFreshSignatures(encoder.dnssec.freshSigned, query: query, context: context)
+        }
+        if writer.count > room || (signer != nil && encoder.dnssec.freshRefused) {
             ResponseEncoder.truncate(&writer, to: layout)
         } else if layout.additionalDropped > 0, case .referral = answer.kind, !answer.authoritative {
             // Glue is not optional in a referral (RFC 9471 §3): with some left out, TC tells the

@@ -7,6 +7,7 @@ struct Sigil: AsyncParsableCommand {
         abstract: "An authoritative DNS nameserver that signs its answers online.",
         subcommands: [
             Serve.self, CheckZone.self, KeygenCommand.self, DSCommand.self, SignCommand.self, TLSACommand.self,
+            DaneCommand.self, TLSRPTCommand.self, KeysCommand.self,
         ]
     )
 }

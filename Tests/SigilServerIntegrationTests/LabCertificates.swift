@@ -34,8 +34,9 @@ struct LabCertificates {
 
     /// A new key and a certificate for `HOST.example.test` signed by the CA; returns the chain
     /// file's path. Written under a temporary name and renamed into place, as renewal tools do.
+    /// `days: -1` makes a certificate that expired a day ago.
     @discardableResult
-    func issue(_ name: String, key: KeyType, serial: Int, host: String = "mx1") throws -> String {
+    func issue(_ name: String, key: KeyType, serial: Int, host: String = "mx1", days: Int = 30) throws -> String {
         let scratch = "tmp-\(name)"
         try Subprocess.check(
             "openssl",
@@ -46,7 +47,7 @@ struct LabCertificates {
             "openssl",
             [
                 "x509", "-req", "-in", "\(scratch).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial",
-                "\(serial)", "-days", "30", "-out", "\(scratch).crt",
+                "\(serial)", "-days", "\(days)", "-out", "\(scratch).crt",
             ], in: directory)
         let leaf = try String(contentsOfFile: "\(directory)/\(scratch).crt", encoding: .utf8)
         let ca = try String(contentsOfFile: "\(directory)/ca.pem", encoding: .utf8)

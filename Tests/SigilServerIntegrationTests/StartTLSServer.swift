@@ -20,12 +20,13 @@ final class StartTLSServer {
     static let script = SigilBinary.packageRoot + "/lab/starttls-smtp-server.py"
 
     /// Starts the server with `certificate` (chain file) and `key`; it exits after `lifetime`
-    /// seconds without a connection.
-    init(certificate: String, key: String, in directory: String, lifetime: Double = 20) throws {
+    /// seconds without a connection. With `starttls: false` it does not offer STARTTLS.
+    init(certificate: String, key: String, in directory: String, lifetime: Double = 20, starttls: Bool = true) throws {
         // The script prints its port as its first line; later lines are its log.
         let log = directory + "/starttls-\(UUID().uuidString).log"
         process = try Subprocess.start(
-            try Subprocess.find("python3").orThrow("python3"), [Self.script, certificate, key, "\(lifetime)"],
+            try Subprocess.find("python3").orThrow("python3"),
+            [Self.script, certificate, key, "\(lifetime)"] + (starttls ? [] : ["no-starttls"]),
             log: log)
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {

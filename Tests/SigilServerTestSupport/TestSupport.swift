@@ -63,10 +63,19 @@ final class ClientSocket {
         self.setTimeout(timeout)
     }
 
-    init(tcp endpoint: IPEndpoint, timeout: Double = 2) throws {
+    /// `source`: a local address to bind first (e.g. 127.0.0.2, another client to the server).
+    init(tcp endpoint: IPEndpoint, timeout: Double = 2, source: String? = nil) throws {
         self.fd = socket(endpoint.address.family == .v4 ? AF_INET : AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
         guard self.fd >= 0 else { throw SocketFailure(call: "socket", errno: errno) }
         self.setTimeout(timeout)
+        if let source, let address = IPAddress(source) {
+            let rc = IPEndpoint(address: address, port: 0).withSockAddr { bind(self.fd, $0, $1) }
+            guard rc == 0 else {
+                let error = errno
+                close(self.fd)
+                throw SocketFailure(call: "bind", errno: error)
+            }
+        }
         let rc = endpoint.withSockAddr { connect(self.fd, $0, $1) }
         guard rc == 0 else {
             let error = errno
@@ -140,6 +149,12 @@ final class ClientSocket {
         case .bytes(let prefix): return self.read(exactly: Int(prefix[0]) << 8 | Int(prefix[1]))
         case let other: return other
         }
+    }
+
+    /// Waits for an orderly close (FIN): false on a reset, a timeout or unexpected data.
+    func waitForFIN() -> Bool {
+        var byte: UInt8 = 0
+        return recv(self.fd, &byte, 1, 0) == 0
     }
 
     /// Waits for the peer to close: true on EOF/reset, false on timeout or unexpected data.

@@ -2,6 +2,7 @@ import DNSSEC
 import DNSWire
 import DNSZone
 import Glibc
+import QueryControls
 import QueryPipeline
 import SigilServer
 import Testing
@@ -59,9 +60,42 @@ private let measurable = mallocCount != nil && optimized
         }
     }
 
+    /// Every abuse control on (cookies, rate limit, signing budget), narrow signing: answers,
+    /// limited responses (dropped and slipped), cookie checks, budget refusals — none allocates.
+    @Test(.enabled(if: measurable, "needs a release build and LD_PRELOAD of Benchmarks/load/malloc-count.c"))
+    func noAllocationsPerQueryWithEveryControl() throws {
+        var limit = RateLimitConfiguration()
+        limit.responsesPerSecond = 50
+        var budget = SigningBudgetConfiguration()
+        budget.perClient = 50
+        let plan = AbuseControlsPlan(cookies: CookieSecrets(), rateLimit: limit, signingBudget: budget)
+        var responder = Responder(
+            store: try ResponderSigningTests.signedStore(denial: .nsec3Narrow), stages: plan.makeStage())
+        let context = try ResponderTests.context()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
+        defer { buffer.deallocate() }
+        let client: [UInt8] = [1, 2, 3, 4, 5, 6, 7, 8]
+        let cases: [(String, [UInt8])] = [
+            ("limited positive, client cookie", rawQuery(id: 1, name: "www.it.test", type: 1).withCookie(client)),
+            ("limited signed nxdomain", rawQuery(id: 2, name: "nope.it.test", type: 28).withDO()),
+            (
+                "bad server cookie",
+                rawQuery(id: 3, name: "www.it.test", type: 1).withCookie(client + [UInt8](repeating: 1, count: 16))
+            ),
+            ("malformed cookie", rawQuery(id: 4, name: "www.it.test", type: 1).withCookie([1, 2, 3])),
+            ("refused", rawQuery(id: 6, name: "example.com", type: 1)),
+            ("tcp-less plain", rawQuery(id: 7, name: "it.test", type: 6)),
+        ]
+        for (label, packet) in cases {
+            let allocations = Self.allocationsOver1000(&responder, packet, context, buffer)
+            print("responder allocations with every control, \(label): \(Double(allocations) / 1000) per query")
+            #expect(allocations == 0, "\(label)")
+        }
+    }
+
     /// Heap allocations while answering `packet` 1000 times, after 100 answers to warm caches up.
-    static func allocationsOver1000(
-        _ responder: inout Responder<NoStages>, _ packet: [UInt8], _ context: QueryContext,
+    static func allocationsOver1000<Stages: QueryStage>(
+        _ responder: inout Responder<Stages>, _ packet: [UInt8], _ context: QueryContext,
         _ buffer: UnsafeMutableRawBufferPointer
     ) -> UInt {
         packet.withUnsafeBytes { query in

@@ -97,14 +97,17 @@ import Testing
         try await withTCPServer(configure: { $0.tcpMaxQueriesPerConnection = 3 }) { _, endpoint in
             let client = try ClientSocket(tcp: endpoint)
             try client.write((0..<5).flatMap { framed(makeQuery(id: UInt16($0))) })
-            for id: UInt16 in 0..<3 {
+            // All five arrive in one read: every query already read is answered before the close.
+            for id: UInt16 in 0..<5 {
                 guard case .bytes(let reply) = client.readMessage() else {
                     Issue.record("no answer for \(id)")
                     return
                 }
                 #expect(messageID(reply) == id)
             }
-            #expect(client.waitForClose())
+            // Then a half-close: bytes sent after it are read and dropped, never answered with a reset.
+            try? client.write(framed(makeQuery(id: 9)))
+            #expect(client.waitForFIN())
         }
     }
 
@@ -124,7 +127,7 @@ import Testing
         }
     }
 
-    @Test func refusesConnectionsBeyondTheCap() async throws {
+    @Test func evictsTheOldestIdleConnectionAtTheCap() async throws {
         try await withTCPServer(configure: { $0.tcpMaxConnections = 2 }) { server, endpoint in
             var clients: [ClientSocket] = []
             for id: UInt16 in 0..<2 {
@@ -132,22 +135,115 @@ import Testing
                 try client.write(framed(makeQuery(id: id)))
                 #expect(client.readMessage() != .closed)
                 clients.append(client)
+                try await Task.sleep(for: .milliseconds(20))  // so that the first is the older idle one
             }
             #expect(server.openConnections == 2)
 
-            let extra = try ClientSocket(tcp: endpoint)  // the kernel accepts; the server then closes it
+            // A third is served; the oldest idle connection makes way for it with an orderly close.
+            let third = try ClientSocket(tcp: endpoint)
+            try third.write(framed(makeQuery(id: 3)))
+            guard case .bytes(let reply) = third.readMessage() else {
+                Issue.record("the third connection was not served")
+                return
+            }
+            #expect(messageID(reply) == 3)
+            #expect(clients[0].waitForFIN())
+            #expect(server.evictedConnections == 1 && server.refusedConnections == 0)
+
+            // With both slots in the middle of a message, nothing is idle: the next is refused.
+            try clients[1].write([0])
+            try third.write([0])
+            try await Task.sleep(for: .milliseconds(50))
+            let extra = try ClientSocket(tcp: endpoint)
             #expect(extra.waitForClose())
             #expect(server.refusedConnections >= 1)
+        }
+    }
 
-            clients.removeFirst()  // closes one; a new connection fits again once the server notices
-            var served = false
-            for _ in 0..<20 where !served {
-                try await Task.sleep(for: .milliseconds(50))
-                let again = try ClientSocket(tcp: endpoint)
-                try? again.write(framed(makeQuery(id: 99)))
-                if case .bytes(let reply) = again.readMessage() { served = messageID(reply) == 99 }
+    @Test func limitsConnectionsPerClient() async throws {
+        try await withTCPServer(configure: { $0.tcpMaxConnectionsPerClient = 2 }) { server, endpoint in
+            var held: [ClientSocket] = []
+            for _ in 0..<2 {
+                let client = try ClientSocket(tcp: endpoint)
+                try client.write([0])  // mid-message: not idle, so not evictable
+                held.append(client)
             }
-            #expect(served)
+            try await Task.sleep(for: .milliseconds(50))
+            let third = try ClientSocket(tcp: endpoint)
+            #expect(third.waitForClose())
+            #expect(server.refusedConnections == 1)
+            // Another address is another client (the server listens on 127.0.0.1, reachable from 127.0.0.2).
+            let other = try ClientSocket(tcp: endpoint, source: "127.0.0.2")
+            try other.write(framed(makeQuery(id: 7)))
+            guard case .bytes(let reply) = other.readMessage() else {
+                Issue.record("another client was refused")
+                return
+            }
+            #expect(messageID(reply) == 7)
+        }
+    }
+
+    /// A message trickled a byte at a time must still arrive whole within the I/O timeout of its first
+    /// byte; the query answered before it is still delivered, then FIN.
+    @Test func closesATricklingClientAtTheIOTimeout() async throws {
+        try await withTCPServer(configure: { $0.tcpIOTimeout = .milliseconds(600) }) { _, endpoint in
+            let client = try ClientSocket(tcp: endpoint, timeout: 5)
+            try client.write(framed(makeQuery(id: 1)))
+            guard case .bytes(let reply) = client.readMessage() else {
+                Issue.record("the complete query was not answered")
+                return
+            }
+            #expect(messageID(reply) == 1)
+            let next = framed(makeQuery(id: 2))
+            let start = NIODeadline.now()
+            var closedAfter: TimeAmount? = nil
+            // A byte every 100 ms: each one well inside any per-byte timeout, the whole far beyond 600 ms.
+            for byte in next.dropLast() {
+                var probe: UInt8 = 0
+                if recv(client.fd, &probe, 1, Int32(MSG_DONTWAIT)) == 0 {
+                    closedAfter = NIODeadline.now() - start
+                    break
+                }
+                try client.write([byte])
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let elapsed = try #require(closedAfter, "still open after the whole message but one byte")
+            // Closed before the message could complete at all; the upper bound only allows for a loaded machine.
+            #expect(elapsed >= .milliseconds(550) && elapsed < .milliseconds(2500), "closed after \(elapsed)")
+        }
+    }
+
+    @Test func busyServersCloseIdleConnectionsSooner() async throws {
+        try await withTCPServer(configure: {
+            $0.tcpMaxConnections = 4; $0.tcpBusyIdleTimeout = .milliseconds(400)
+        }) { _, endpoint in
+            var clients: [ClientSocket] = []
+            for _ in 0..<3 { clients.append(try ClientSocket(tcp: endpoint, timeout: 3)) }  // 3 of 4: busy
+            let start = NIODeadline.now()
+            #expect(clients[0].waitForFIN())
+            #expect(NIODeadline.now() - start < .seconds(2))  // the idle timeout is 10 s
+        }
+    }
+
+    /// A client that pipelines and never reads: the server stops reading it once the answers waiting for it
+    /// pass the bound, so it holds at most the bound plus one answer (2 + 1,000 bytes here).
+    @Test func boundsOutputForAClientThatNeverReads() async throws {
+        try await withTCPServer(configure: { $0.tcpThreads = 1 }) { server, endpoint in
+            let client = try ClientSocket(tcp: endpoint)
+            client.setReceiveBuffer(4096)
+            var query = makeQuery(id: 1)
+            query += [UInt8](repeating: 0, count: 1000 - query.count)  // trailing bytes: echoed back
+            let burst = (0..<64).flatMap { _ in framed(query) }
+            _ = fcntl(client.fd, F_SETFL, fcntl(client.fd, F_GETFL) | O_NONBLOCK)
+            var stalled = NIODeadline.now()
+            // Writes until the server has not taken a byte for half a second: it stopped reading.
+            while NIODeadline.now() - stalled < .milliseconds(500) {
+                let rc = burst.withUnsafeBytes { send(client.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                if rc > 0 { stalled = .now() } else { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            let peak = server.peakPendingOutputBytes
+            #expect(peak > 0, "backpressure never started")
+            #expect(peak <= TransportConfiguration().tcpMaxPendingOutputBytes + 1002)
         }
     }
 

@@ -79,11 +79,13 @@ extension Peer {
     public static let delv = Peer("delv", package: "bind9-dnsutils")
     public static let dig = Peer("dig", package: "bind9-dnsutils")
     public static let dnssecKeygen = Peer("dnssec-keygen", package: "bind9-utils")
+    public static let named = Peer("named", package: "bind9")
     public static let namedCheckzone = Peer("named-checkzone", package: "bind9-utils")
     public static let nsdCheckzone = Peer("nsd-checkzone", package: "nsd")
     public static let dnssecDSFromKey = Peer("dnssec-dsfromkey", package: "bind9-utils")
     public static let dnssecSignzone = Peer("dnssec-signzone", package: "bind9-utils")
     public static let dnssecVerify = Peer("dnssec-verify", package: "bind9-utils")
+    public static let dnssecSettime = Peer("dnssec-settime", package: "bind9-utils")
     public static let ldnsVerifyZone = Peer("ldns-verify-zone", package: "ldnsutils")
     public static let ldnsDane = Peer("ldns-dane", package: "ldnsutils")
     public static let openssl = Peer("openssl", package: "openssl")
@@ -95,6 +97,9 @@ extension Peer {
     public static let ip = Peer("ip", package: "iproute2")
     public static let python3 = Peer("python3", package: "python3")
     public static let bash = Peer("bash", package: "bash")
+    public static let setpriv = Peer("setpriv", package: "util-linux")
+    public static let systemdAnalyze = Peer("systemd-analyze", package: "systemd")
+    public static let make = Peer("make", package: "make")
     /// dnspython, which the peer scripts in Tests/Peers use.
     public static let dnspython = Peer(
         "python3 dnspython", source: "pip package dnspython, from scripts/deps.sh",
@@ -106,11 +111,11 @@ extension Peer {
     public static let root = Peer("root", source: "run the tests as root", probe: { getuid() == 0 })
 
     static let all: [Peer] = [
-        kdig, knotd, unbound, unboundCheckconf, delv, dig, dnssecKeygen, namedCheckzone, nsdCheckzone, dnssecDSFromKey,
-        dnssecSignzone, dnssecVerify,
+        kdig, knotd, unbound, unboundCheckconf, delv, dig, dnssecKeygen, named, namedCheckzone, nsdCheckzone,
+        dnssecDSFromKey, dnssecSignzone, dnssecVerify, dnssecSettime,
         ldnsVerifyZone,
         ldnsDane, openssl, cc, dnsperf, posttlsFinger, unshare, mount, ip, python3, bash, dnspython, pythonCryptography,
-        root,
+        root, setpriv, systemdAnalyze, make,
     ]
 
     private static func pythonImports(_ modules: String) -> Bool {

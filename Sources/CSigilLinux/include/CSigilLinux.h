@@ -30,6 +30,14 @@ int CSigilLinux_prepare_reply_control(void *control, size_t length);
 // Bytes of control buffer needed for one packet-info message (CMSG_SPACE of the larger of the two).
 size_t CSigilLinux_pktinfo_space(void);
 
+// After glibc's setgroups/setgid/setuid (which change every thread glibc knows as live), gives the same
+// identity to the threads it skipped: libdispatch parks the exited main thread in sigsuspend, where it keeps
+// running signal handlers with its old credentials. Each thread of /proc/self/task whose real, effective or
+// saved uid or gid differs from the target is signalled, and switches itself with raw (per-thread)
+// syscalls. Returns the number of threads switched this way, or -1 if one failed or did not answer.
+int CSigilLinux_switch_remaining_threads(unsigned int uid, unsigned int gid, const unsigned int *groups,
+                                         size_t group_count);
+
 // Names the calling thread (truncated to the 15 bytes Linux keeps), for top -H and debuggers.
 int CSigilLinux_set_thread_name(const char *name);
 #endif

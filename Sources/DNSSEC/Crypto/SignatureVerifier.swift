@@ -1,5 +1,6 @@
-/// Checks DNSSEC signatures against DNSKEY public keys. Sigil does not validate as a resolver;
-/// this exists to self-check freshly made keys and signatures, and for tests.
+/// Checks DNSSEC signatures against DNSKEY public keys. The server does not validate as a resolver;
+/// this self-checks freshly made keys and signatures, serves tests, and is what `sigil dane check`'s
+/// own validation (DANECheck, linked by the CLI only) verifies RRSIGs with.
 public enum SignatureVerifier {
     /// Whether `signature` (DNSSEC wire format) is a valid signature of `data` by `publicKey`
     /// (DNSKEY format). Returns false for a wrong signature; throws for an unsupported algorithm or

@@ -28,6 +28,15 @@ package struct CoverRing {
         entries = [SignatureEntry?](repeating: nil, count: Self.capacity)
     }
 
+    /// The ring's fresh signatures of `key` of `signer`, without signing.
+    package func cached(_ key: NarrowKey, _ signer: ZoneSigner, now: Int64) -> SignatureEntry? {
+        guard owner === signer else { return nil }
+        for slot in 0..<Self.capacity where keys[slot] == key {
+            if let entry = entries[slot], entry.isFresh(at: now) { return entry }
+        }
+        return nil
+    }
+
     /// The fresh signatures of the cover record `key` of `signer`, from the ring or made now (and
     /// then kept in place of the oldest). Nil if signing failed.
     package mutating func signatures(_ key: NarrowKey, _ signer: ZoneSigner, now: Int64) -> SignatureEntry? {

@@ -4,7 +4,7 @@ import DNSZone
 extension ZoneSigner {
     /// A zone's records as the signed zone publishes them: the data without any DNSSEC records
     /// it came with, plus at the apex the DNSKEY RRset (every key), CDS (SHA-256) and CDNSKEY for
-    /// the SEP keys (RFC 7344; every key if none is SEP), and NSEC3PARAM (RFC 5155 §4; RFC 9276
+    /// the SEP keys (RFC 7344; every key if none is SEP); for managed keys, as their `roles` say, and NSEC3PARAM (RFC 5155 §4; RFC 9276
     /// parameters by default).
     public static func publishedRecords(
         _ records: [ResourceRecord], origin: DNSName, keys: [ZoneKey], configuration: SignerConfiguration
@@ -17,8 +17,10 @@ extension ZoneSigner {
             }
         }
         let keyTTL = keys.compactMap(\.ttl).first ?? configuration.keyTTL
-        let sep = keys.contains { $0.dnskey.isKeySigningKey } ? keys.filter { $0.dnskey.isKeySigningKey } : keys
-        for key in keys {
+        var sep = keys.contains { $0.dnskey.isKeySigningKey } ? keys.filter { $0.dnskey.isKeySigningKey } : keys
+        // Managed keys (roles set) publish and point CDS exactly as their roles say.
+        if keys.contains(where: { $0.roles != nil }) { sep = keys.filter { $0.roles?.childDS ?? false } }
+        for key in keys where key.roles?.published ?? true {
             records.append(ResourceRecord(name: origin, ttl: keyTTL, data: .dnskey(dnskey(key.dnskey))))
         }
         for key in sep {

@@ -76,11 +76,11 @@ public final class ZoneSigner: Sendable {
         prepared zone: Zone, keys: [ZoneKey], configuration: SignerConfiguration = SignerConfiguration(),
         clock: SignerClock = .system
     ) throws(SignerError) {
-        let active = keys.compactMap { key -> (ActiveKey, Bool)? in
+        let active = keys.compactMap { key -> (ActiveKey, ZoneKey.Roles?, Bool)? in
             guard let signingKey = key.signingKey else { return nil }
             return (
                 ActiveKey(key: signingKey, algorithm: key.dnskey.algorithm.rawValue, keyTag: key.dnskey.keyTag),
-                key.dnskey.isKeySigningKey
+                key.roles, key.dnskey.isKeySigningKey
             )
         }
         guard !active.isEmpty else { throw SignerError("no private key for \(zone.origin.text): cannot sign") }
@@ -91,10 +91,20 @@ public final class ZoneSigner: Sendable {
         guard zone.rrset(at: Zone.apex, type: .dnskey) != nil else {
             throw SignerError("\(zone.origin.text) was not built with its DNSKEY records (publishedRecords)")
         }
-        let ksks = active.filter { $0.1 }.map(\.0)
-        let zsks = active.filter { !$0.1 }.map(\.0)
-        keySigningKeys = ksks.isEmpty ? zsks : ksks
-        zoneSigningKeys = zsks.isEmpty ? ksks : zsks
+        if keys.contains(where: { $0.roles != nil }) {
+            keySigningKeys = active.filter { $0.1?.signsKeys ?? false }.map(\.0)
+            zoneSigningKeys = active.filter { $0.1?.signsZone ?? false }.map(\.0)
+            guard !keySigningKeys.isEmpty, !zoneSigningKeys.isEmpty else {
+                throw SignerError(
+                    "no active key signs the \(keySigningKeys.isEmpty ? "DNSKEY RRset" : "zone") of \(zone.origin.text)"
+                )
+            }
+        } else {
+            let ksks = active.filter { $0.2 }.map(\.0)
+            let zsks = active.filter { !$0.2 }.map(\.0)
+            keySigningKeys = ksks.isEmpty ? zsks : ksks
+            zoneSigningKeys = zsks.isEmpty ? ksks : zsks
+        }
         self.keys = keys
         self.configuration = configuration
         self.clock = clock

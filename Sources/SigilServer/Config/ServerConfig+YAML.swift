@@ -71,10 +71,11 @@ struct YAMLReader {
     }
 
     mutating func read(_ node: Node, into config: inout ServerConfig) throws(ConfigError) {
-        let keys: Set<String> = [
+        var keys: Set<String> = [
             "listen", "keys", "udp-workers", "tcp-idle-timeout", "tcp-max-connections",
-            "tcp-max-queries-per-connection", "log-level", "zones",
+            "tcp-max-queries-per-connection", "log-level", "zones", "rate-limit", "cookies", "signing-budget",
         ]
+        keys.formUnion(Self.serviceKeys)
         for (name, value) in try mapping(node, "", allowed: keys) {
             switch name {
             case "listen": config.listen = try strings(value, name)
@@ -83,7 +84,7 @@ struct YAMLReader {
             case "tcp-idle-timeout": config.tcpIdleTimeoutSeconds = Int(try duration(value, name))
             case "tcp-max-connections": config.tcpMaxConnections = try int(value, name, range: 1...1_000_000)
             case "tcp-max-queries-per-connection":
-                config.tcpMaxQueriesPerConnection = try int(value, name, range: 1...1_000_000)
+                config.tcpMaxQueriesPerConnection = try int(value, name, range: 0...1_000_000)
             case "log-level":
                 let level = try string(value, name)
                 guard ServerConfig.logLevels.contains(level) else {
@@ -96,7 +97,8 @@ struct YAMLReader {
                 for (index, item) in sequence.enumerated() {
                     config.zones.append(try zone(item, "zones[\(index)]"))
                 }
-            default: break
+            case let key where YAMLReader.controlKeys.contains(key): try control(key, value, into: &config.controls)
+            default: try readServiceKey(name, value, into: &config)
             }
         }
     }
@@ -143,7 +145,8 @@ struct YAMLReader {
             config.enabled = on
             return config
         }
-        for (name, value) in try mapping(node, key, allowed: ["enabled", "algorithm", "denial", "validity"]) {
+        let allowed: Set<String> = ["enabled", "algorithm", "denial", "validity"]
+        for (name, value) in try mapping(node, key, allowed: allowed.union(KeyPolicyConfig.keys)) {
             let path = "\(key).\(name)"
             switch name {
             case "enabled": config.enabled = try bool(value, path)
@@ -161,9 +164,10 @@ struct YAMLReader {
             case "validity":
                 config.validitySeconds = try duration(value, path)
                 guard config.validitySeconds >= 3 * 3600 else { throw fail(path, "must be at least 3h") }
-            default: break
+            default: try keyPolicy(name, value, path, into: &config)
             }
         }
+        try checkKeyPolicy(config, key)
         return config
     }
 

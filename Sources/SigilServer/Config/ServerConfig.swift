@@ -7,9 +7,16 @@ public struct ServerConfig: Sendable, Equatable {
     public var udpWorkers: Int? = nil
     public var tcpIdleTimeoutSeconds: Int = 10
     public var tcpMaxConnections: Int = 1000
-    public var tcpMaxQueriesPerConnection: Int = 100
+    /// 0: no limit.
+    public var tcpMaxQueriesPerConnection: Int = 0
+    public var tcp = TCPLimitsConfig()
+    /// The user and group to run as once the sockets are bound (`user:`, `group:`); nil: stay as started.
+    public var user: String? = nil
+    public var group: String? = nil
     public var logLevel: String = "info"
     public var zones: [ZoneConfig] = []
+    /// Rate limiting, cookies and the signing budget (`ServerConfig+Controls.swift`).
+    public var controls = ControlsConfig()
 
     public init() {}
 }
@@ -42,6 +49,8 @@ public struct DNSSECConfig: Sendable, Equatable {
     public var denial: Denial = .nsec3
     /// Signature validity in seconds (default 14 days).
     public var validitySeconds: UInt32 = 14 * 86_400
+    /// The rollover policy; nil: keys are used as found (`ServerConfig+KeyPolicy.swift`).
+    public var policy: KeyPolicyConfig? = nil
 
     public init() {}
 }

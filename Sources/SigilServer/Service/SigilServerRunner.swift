@@ -2,9 +2,14 @@ import DNSWire
 import DNSZone
 import Logging
 import NIOCore
+import QueryControls
 import QueryPipeline
 import ServiceLifecycle
 import UnixSignals
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Why `sigil serve` could not start (other than a configuration error).
 public struct StartupError: Error, CustomStringConvertible {
@@ -26,34 +31,58 @@ public enum SigilServerRunner {
         logger.logLevel = Logger.Level(rawValue: config.logLevel) ?? .info
         if let path = source.configPath { logger.info("configuration from \(path)") }
 
-        let catalog = ZoneCatalog(logger: logger)
-        let report = catalog.load(config.zones, keysDirectory: config.keysDirectory)
-        guard !report.serving.isEmpty else { throw StartupError("no zone could be loaded; nothing to serve") }
-
+        let identity = try ProcessIdentity.resolve(user: config.user, group: config.group)
+        raiseOpenFileLimit()
         var transportConfiguration = TransportConfiguration()
         if let workers = config.udpWorkers { transportConfiguration.udpWorkers = workers }
-        transportConfiguration.tcpIdleTimeout = .seconds(Int64(config.tcpIdleTimeoutSeconds))
-        transportConfiguration.tcpMaxConnections = config.tcpMaxConnections
-        transportConfiguration.tcpMaxQueriesPerConnection = config.tcpMaxQueriesPerConnection
+        transportConfiguration.applyTCP(config)
         let addresses = try config.listen.map { text throws(ListenAddressError) in try IPEndpoint(parsing: text) }
 
         // Trap SIGHUP before anything listens, so an early reload request never kills the process.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
+        let catalog = ZoneCatalog(logger: logger)
+        let controls = config.controls.makePlan()
+        warnIfUnlimited(config, addresses, logger)
         let transport = TransportServer(
             listen: addresses, configuration: transportConfiguration,
-            handlerFactory: ResponderFactory(store: catalog.store), logger: logger)
-        let bound = try await transport.start()
+            handlerFactory: ResponderFactory(store: catalog.store, controls: controls), logger: logger)
+        let report: ZoneCatalog.Report
+        if let identity {
+            // Bind (port 53 may need root), then drop root before any key or zone is read. Until the zones
+            // are loaded, queries get REFUSED.
+            _ = try await transport.start()
+            do {
+                try identity.apply()
+            } catch {
+                await transport.stop()
+                throw error
+            }
+            logger.info("running as uid \(getuid()) gid \(getgid())")
+            report = catalog.load(config.zones, keysDirectory: config.keysDirectory)
+            guard !report.serving.isEmpty else {
+                await transport.stop()
+                throw StartupError("no zone could be loaded; nothing to serve")
+            }
+        } else {
+            report = catalog.load(config.zones, keysDirectory: config.keysDirectory)
+            guard !report.serving.isEmpty else { throw StartupError("no zone could be loaded; nothing to serve") }
+            _ = try await transport.start()
+        }
+        let bound = transport.boundAddresses
 
         let serving = ServingService(transport: transport, bound: bound, zones: report.serving, logger: logger)
         let reloader = ReloadService(
-            signals: hangups, source: source, catalog: catalog, listen: config.listen, logger: logger)
+            signals: hangups, source: source, catalog: catalog, listen: config.listen, logger: logger,
+            cookieSecrets: controls.cookieSecrets)
         let certificates = CertificateWatchService(catalog: catalog, options: .init(), logger: logger)
+        let rollovers = KeyRolloverService(catalog: catalog, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
                     .init(service: serving),
                     .init(service: reloader, successTerminationBehavior: .ignore),
                     .init(service: certificates, successTerminationBehavior: .ignore),
+                    .init(service: rollovers, successTerminationBehavior: .ignore),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
@@ -99,6 +128,8 @@ struct ReloadService: Service {
     let catalog: ZoneCatalog
     let listen: [String]
     let logger: Logger
+    /// Rolled on every SIGHUP (`CookieSecrets.roll`).
+    var cookieSecrets: CookieSecrets? = nil
 
     func run() async throws {
         for await _ in signals.cancelOnGracefulShutdown() {
@@ -113,6 +144,7 @@ struct ReloadService: Service {
             if config.listen != listen {
                 logger.warning("listen addresses changed; they take effect only after a restart")
             }
+            cookieSecrets?.roll(to: config.controls.cookies?.secret)
             let report = catalog.reload(config.zones, keysDirectory: config.keysDirectory)
             for zone in report.loaded {
                 let line = "zone \(zone.zone.origin.text) loaded serial \(zone.serial), \(zone.recordCount) records"

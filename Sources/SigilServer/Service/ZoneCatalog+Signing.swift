@@ -29,6 +29,9 @@ extension ZoneCatalog {
         guard config.dnssec.enabled else { return nil }
         let origin = config.origin
         do throws(KeyFileError) {
+            if let policy = config.dnssec.policy {
+                return try managedSigning(config, policy, keysDirectory: keysDirectory)
+            }
             let store = KeyStore(directory: keysDirectory)
             try Self.ensureDirectory(keysDirectory)
             var keys = try store.keys(for: origin)

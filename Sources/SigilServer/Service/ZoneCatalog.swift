@@ -16,6 +16,8 @@ public final class ZoneCatalog: Sendable {
     let tlsa = CatalogTLSA()
     /// The keys directory of the last load, for rebuilds that a certificate change starts.
     private let keysDirectoryInUse = Mutex("keys")
+    /// Key rollover state of zones under a policy (`ZoneCatalog+Keys.swift`).
+    let keys = CatalogKeys()
 
     public init(store: ZoneStore = ZoneStore(), logger: Logger) {
         self.store = store
@@ -48,6 +50,7 @@ public final class ZoneCatalog: Sendable {
         let previous = served.withLock { $0 }
         var report = Report()
         tlsa.configure(zones)
+        keys.keep(Set(zones.filter { $0.dnssec.policy != nil }.map(\.origin)))
         for config in zones {
             if let only, !only.contains(config.origin),
                 let old = previous.first(where: { $0.config.origin == config.origin })
@@ -89,7 +92,8 @@ public final class ZoneCatalog: Sendable {
         let tlsaPrepare = tlsa.preparation(for: config, served: previous, logger: logger)
         let result = ZoneFileLoad(file: config.file, origin: config.origin) { origin, records in
             let records = tlsaPrepare?(origin, records) ?? records
-            return signing?.published(records, origin: origin) ?? records
+            let published = signing?.published(records, origin: origin) ?? records
+            return self.keySerial(published, config, signing, previous: previous, keysDirectory: keysDirectory)
         }
         for line in result.warnings { logger.warning("\(line)") }
         if let zone = result.zone, let loaded = served(config, zone, signing: signing, keysDirectory: keysDirectory) {

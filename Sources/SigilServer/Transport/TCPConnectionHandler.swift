@@ -18,48 +18,126 @@ final class TCPLoopState<Handler: DatagramHandler> {
     }
 }
 
+/// Tells a connection to finish what it has read and close (it was evicted for a newer one).
+struct TCPEvictEvent: Sendable {}
+
+/// The timing limits of one connection (RFC 7766 §6.2.3), as ``TransportConfiguration`` sets them.
+struct TCPConnectionTimeouts: Sendable {
+    var idle: TimeAmount
+    var busyIdle: TimeAmount
+    var io: TimeAmount
+    /// How often the connection looks at its deadlines: a quarter of the shortest, so a limit is
+    /// enforced at most 25 % late, without rescheduling a timer on every read.
+    var tick: TimeAmount { .nanoseconds(max(min(idle, busyIdle, io).nanoseconds / 4, 1_000_000)) }
+}
+
 /// One TCP connection: splits the byte stream into 2-byte length-prefixed messages (RFC 1035 §4.2.2),
 /// answers each as soon as it is complete (so pipelined queries are answered in order, RFC 7766 §6.2.1.1),
 /// and frames the answers the same way.
 ///
-/// Backpressure: while the channel is not writable (the client is not reading its answers) no further
-/// queries are answered and no further reads are issued, so at most one read's worth of input and one
-/// write-buffer high-water mark of output are held per connection, however slow the client.
+/// Backpressure: while the channel is not writable (more than the write-buffer high-water mark,
+/// ``TransportConfiguration/tcpMaxPendingOutputBytes``, waits for a client that is not reading) no further
+/// queries are answered and no further reads are issued, so at most one read of input and the high-water
+/// mark plus one answer of output are held per connection, however many queries the client pipelines.
+///
+/// Limits: a message must arrive whole within the I/O timeout of its first byte (a byte at a time does not
+/// extend it); an idle connection closes after the idle timeout, or the shorter busy one while more than half
+/// of the slots are in use; an eviction or a query cap closes it too. Every one of these closes gracefully:
+/// the queries already read are answered, the output is drained, and the server half-closes (FIN, never a
+/// reset), reading and discarding until the client closes or the I/O timeout passes. Only a client that
+/// reads nothing while answers wait is cut off without them: after the idle timeout (the busy one under
+/// load), or at once when its slot is needed and no connection is idle.
 final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    private enum Phase {
+        case open
+        /// Answering what was read, then draining the output before the half-close; since when.
+        case draining(NIODeadline)
+        /// FIN sent; input is discarded until the client closes or the deadline passes.
+        case halfClosed(NIODeadline)
+    }
+
     private let state: TCPLoopState<Handler>
     private let listener: IPEndpoint
     private let maxQueries: Int
+    private let timeouts: TCPConnectionTimeouts
+    private let activity: TCPConnectionActivity
+    private let isBusy: @Sendable () -> Bool
+    private let onBlocked: (ChannelHandlerContext) -> Void
     private var peer = IPEndpoint(address: .loopbackV4, port: 0)
     private var input: ByteBuffer?
     private var answered = 0
-    /// No more queries will be processed; the connection closes once written answers are flushed.
-    private var closing = false
+    private var phase = Phase.open
+    /// When the first byte of the message now being received arrived.
+    private var messageStarted: NIODeadline?
+    /// When the connection last became idle (nothing buffered in either direction), or nil while it is not.
+    private var idleSince: NIODeadline?
+    /// When the output last became blocked (channel not writable), or nil while it is writable.
+    private var blockedSince: NIODeadline?
     /// A read was requested while unwritable and is held back until the client catches up.
     private var readHeld = false
     private var inputClosed = false
-    private var closeScheduled = false
+    private var drainScheduled = false
     private var processing = false
+    private var sawInput = false
+    private var timer: RepeatedTask?
 
-    init(state: TCPLoopState<Handler>, listener: IPEndpoint, maxQueries: Int) {
+    init(
+        state: TCPLoopState<Handler>, listener: IPEndpoint, maxQueries: Int, timeouts: TCPConnectionTimeouts,
+        activity: TCPConnectionActivity, isBusy: @escaping @Sendable () -> Bool,
+        onBlocked: @escaping (ChannelHandlerContext) -> Void = { _ in }
+    ) {
         self.state = state
         self.listener = listener
         self.maxQueries = maxQueries
+        self.timeouts = timeouts
+        self.activity = activity
+        self.isBusy = isBusy
+        self.onBlocked = onBlocked
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { self.start(context: context) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        self.start(context: context)
+        context.fireChannelActive()
+    }
+
+    private func start(context: ChannelHandlerContext) {
+        guard self.timer == nil else { return }
         if let remote = context.remoteAddress, let peer = IPEndpoint(remote) {
             self.peer = peer
         }
-        context.fireChannelActive()
+        self.updateIdle(now: .now(), context: context)
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        self.timer = context.eventLoop.scheduleRepeatedTask(
+            initialDelay: self.timeouts.tick, delay: self.timeouts.tick
+        ) { _ in
+            let (handler, context) = loopBound.value
+            handler.checkDeadlines(context: context)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.timer?.cancel()
+        self.timer = nil
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.timer?.cancel()
+        self.timer = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = self.unwrapInboundIn(data)
-        if self.closing { return }
+        if case .halfClosed = self.phase { return }  // the answers are all sent; the rest is discarded
+        self.sawInput = true  // the idle time starts again once this is answered
         if self.input == nil {
             self.input = bytes
         } else {
@@ -69,33 +147,56 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
     }
 
     func read(context: ChannelHandlerContext) {
-        if self.closing { return }
-        if context.channel.isWritable {
-            context.read()
-        } else {
-            self.readHeld = true
+        switch self.phase {
+        case .halfClosed: context.read()  // to see the client's close
+        case .draining: return
+        case .open:
+            if context.channel.isWritable {
+                context.read()
+            } else {
+                self.readHeld = true
+            }
         }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
+            self.blockedSince = nil
+            self.activity.markBlocked(at: nil)
             self.processQueries(context: context)
-            if self.readHeld && !self.closing && context.channel.isWritable {
+            if self.readHeld, case .open = self.phase, context.channel.isWritable {
                 self.readHeld = false
                 context.read()
             }
+        } else {
+            if self.blockedSince == nil {
+                let now = NIODeadline.now()
+                self.blockedSince = now
+                self.activity.markBlocked(at: Int64(now.uptimeNanoseconds))
+            }
+            self.updateIdle(now: .now(), context: context)
+            self.onBlocked(context)
         }
         context.fireChannelWritabilityChanged()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
-            context.close(promise: nil)
+        if event is TCPEvictEvent {
+            // A client that has left answers unread cannot take more: closed at once, the answers dropped.
+            if self.blockedSince != nil {
+                context.close(promise: nil)
+            } else {
+                self.beginClose(context: context)
+            }
             return
         }
         if let event = event as? ChannelEvent, event == .inputClosed {
-            // The client has sent everything (half-close): answer what is complete, then close.
             self.inputClosed = true
+            if case .halfClosed = self.phase {
+                context.close(promise: nil)
+                return
+            }
+            // The client has sent everything (half-close): answer what is complete, then close.
             self.processQueries(context: context)
             return
         }
@@ -107,6 +208,48 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
         context.close(promise: nil)
     }
 
+    /// Runs every tick: closes the connection when one of its deadlines has passed.
+    private func checkDeadlines(context: ChannelHandlerContext) {
+        let now = NIODeadline.now()
+        switch self.phase {
+        case .halfClosed(let deadline):
+            if now >= deadline { context.close(promise: nil) }
+            return
+        case .draining(let since):
+            // A client that stops reading while answers below the high-water mark wait for it.
+            if now - since >= self.timeouts.idle {
+                context.close(promise: nil)
+                return
+            }
+        case .open:
+            break
+        }
+        if let blocked = self.blockedSince {
+            // Answers have waited a whole idle timeout (the busy one under load) for a client that reads
+            // nothing: it cannot be served, and the output it holds is freed.
+            let limit = self.isBusy() ? self.timeouts.busyIdle : self.timeouts.idle
+            if now - blocked >= limit { context.close(promise: nil) }
+            return
+        }
+        guard case .open = self.phase else { return }
+        if let started = self.messageStarted, now - started >= self.timeouts.io {
+            self.beginClose(context: context)
+        } else if let idle = self.idleSince {
+            let limit = self.isBusy() ? self.timeouts.busyIdle : self.timeouts.idle
+            if now - idle >= limit { self.beginClose(context: context) }
+        }
+    }
+
+    /// Stops taking new input; what is already read gets answered, then the output drains and the
+    /// connection half-closes.
+    private func beginClose(context: ChannelHandlerContext) {
+        guard case .open = self.phase else { return }
+        self.phase = .draining(.now())
+        self.activity.markBusy()
+        self.idleSince = nil
+        self.processQueries(context: context)
+    }
+
     /// Answers every complete message in the input while the client keeps up with reading.
     ///
     /// Flushing can make the channel writable again synchronously, re-entering through
@@ -115,9 +258,9 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
         if self.processing { return }
         self.processing = true
         defer { self.processing = false }
-        while !self.closing && context.channel.isWritable {
+        while context.channel.isWritable {
             var wrote = false
-            while !self.closing && context.channel.isWritable, let answer = self.answerNextQuery(context: context) {
+            while context.channel.isWritable, let answer = self.answerNextQuery(context: context) {
                 if let answer {
                     context.write(self.wrapOutboundOut(answer), promise: nil)
                     wrote = true
@@ -126,10 +269,43 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
             guard wrote else { break }
             context.flush()
         }
-        // After a half-close, close once every complete query has been answered (a trailing partial message
-        // can never complete). While unwritable, the rest waits for channelWritabilityChanged.
-        if self.closing || (self.inputClosed && !self.hasCompleteQuery) {
-            self.closeAfterPendingWrites(context: context)
+        let now = NIODeadline.now()
+        // A message still incomplete: its I/O deadline runs from its first byte, which arrived no
+        // earlier than the read that brought it (set once, not moved by later bytes).
+        if let input = self.input, input.readableBytes > 0, !self.hasCompleteQuery {
+            if self.messageStarted == nil { self.messageStarted = now }
+        } else {
+            self.messageStarted = nil
+        }
+        if case .open = self.phase {
+            if self.maxQueries > 0 && self.answered >= self.maxQueries {
+                self.phase = .draining(now)
+            } else if self.inputClosed && !self.hasCompleteQuery {
+                // After the client's half-close a trailing partial message can never complete.
+                self.phase = .draining(now)
+            }
+        }
+        if case .draining = self.phase, !self.hasCompleteQuery {
+            self.drainAndHalfClose(context: context)
+        }
+        self.updateIdle(now: now, context: context)
+    }
+
+    /// Idle means nothing buffered either way: such a connection may be evicted, and the idle timeout runs.
+    private func updateIdle(now: NIODeadline, context: ChannelHandlerContext) {
+        let idle: Bool
+        if case .open = self.phase {
+            idle = self.input == nil && context.channel.isWritable
+        } else {
+            idle = false
+        }
+        defer { self.sawInput = false }
+        if idle && (self.idleSince == nil || self.sawInput) {
+            self.idleSince = now
+            self.activity.markIdle(at: Int64(now.uptimeNanoseconds))
+        } else if !idle && self.idleSince != nil {
+            self.idleSince = nil
+            self.activity.markBusy()
         }
     }
 
@@ -159,8 +335,8 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
         } else if self.input!.readerIndex > 32768 {
             self.input!.discardReadBytes()
         }
+        self.messageStarted = nil
         self.answered += 1
-        if self.answered >= self.maxQueries { self.closing = true }
         return .some(answer)
     }
 
@@ -177,15 +353,24 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
         return buffer
     }
 
-    /// Closes once everything already written has reached the socket: an empty write completes only after
-    /// the ones queued before it.
-    private func closeAfterPendingWrites(context: ChannelHandlerContext) {
-        self.closing = true
-        if self.closeScheduled { return }
-        self.closeScheduled = true
-        let channel = context.channel
-        context.writeAndFlush(self.wrapOutboundOut(ByteBuffer())).whenComplete { _ in
-            channel.close(promise: nil)
+    /// Once everything already written has reached the socket (an empty write completes only after the
+    /// ones queued before it), sends FIN. A client that has closed its side is closed at once; otherwise
+    /// its input is read and discarded until it closes, so that the kernel never answers unread input
+    /// with a reset that would destroy answers the client has not read yet.
+    private func drainAndHalfClose(context: ChannelHandlerContext) {
+        if self.drainScheduled { return }
+        self.drainScheduled = true
+        self.input = nil
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.writeAndFlush(self.wrapOutboundOut(ByteBuffer())).whenComplete { result in
+            let (handler, context) = loopBound.value
+            guard case .success = result, !handler.inputClosed else {
+                context.close(promise: nil)
+                return
+            }
+            handler.phase = .halfClosed(.now() + handler.timeouts.io)
+            context.close(mode: .output, promise: nil)
+            context.read()
         }
     }
 }

@@ -8,27 +8,60 @@ import Synchronization
 /// Each event loop gets one handler instance (made lazily, on that loop, by the factory) shared by all the
 /// connections it serves; handlers run synchronously on the loop, which suits pure-CPU answering.
 public final class TCPServer<Factory: DatagramHandlerFactory>: Sendable {
-    /// Raised to refuse a connection beyond ``TransportConfiguration/tcpMaxConnections``; NIO then closes it.
+    /// Raised to refuse a connection that ``TCPConnectionRegistry`` does not admit; NIO then closes it.
     struct ConnectionLimitReached: Error {}
 
-    /// Counts open connections across all listeners and loops.
-    final class ConnectionLimiter: Sendable {
+    /// The registry of open connections across all listeners and loops, and the channels it may evict.
+    final class ConnectionTable: Sendable {
+        private struct Guarded {
+            var registry: TCPConnectionRegistry
+            var channels: [UInt64: any Channel] = [:]
+        }
+        private let guarded: Mutex<Guarded>
+        private let nextID = Atomic<UInt64>(0)
         let open = Atomic<Int>(0)
         let refused = Atomic<Int>(0)
-        let limit: Int
+        let evicted = Atomic<Int>(0)
+        /// The most output bytes seen waiting in one connection when it became unwritable.
+        let peakPendingOutput = Atomic<Int>(0)
 
-        init(limit: Int) { self.limit = limit }
-
-        func acquire() -> Bool {
-            if self.open.wrappingAdd(1, ordering: .relaxed).newValue <= self.limit { return true }
-            self.open.wrappingSubtract(1, ordering: .relaxed)
-            self.refused.wrappingAdd(1, ordering: .relaxed)
-            return false
+        init(limits: TCPConnectionRegistry.Limits) {
+            self.guarded = Mutex(Guarded(registry: TCPConnectionRegistry(limits: limits)))
         }
 
-        func release() {
+        /// Admits `channel` or returns nil; an evicted connection is told to finish and close.
+        func admit(_ channel: any Channel, client: IPAddress) -> (UInt64, TCPConnectionActivity)? {
+            let id = self.nextID.wrappingAdd(1, ordering: .relaxed).newValue
+            let activity = TCPConnectionActivity()
+            let (admission, victim) = self.guarded.withLock {
+                guarded -> (TCPConnectionRegistry.Admission, (any Channel)?) in
+                let admission = guarded.registry.admit(id: id, client: client, activity: activity)
+                var victim: (any Channel)? = nil
+                if case .admittedEvicting(let old) = admission { victim = guarded.channels.removeValue(forKey: old) }
+                if admission != .refused { guarded.channels[id] = channel }
+                return (admission, victim)
+            }
+            if admission == .refused {
+                self.refused.wrappingAdd(1, ordering: .relaxed)
+                return nil
+            }
+            if let victim {
+                self.evicted.wrappingAdd(1, ordering: .relaxed)
+                victim.pipeline.fireUserInboundEventTriggered(TCPEvictEvent())
+            }
+            self.open.wrappingAdd(1, ordering: .relaxed)
+            return (id, activity)
+        }
+
+        func release(_ id: UInt64) {
+            self.guarded.withLock { guarded in
+                guarded.registry.remove(id: id)
+                guarded.channels.removeValue(forKey: id)
+            }
             self.open.wrappingSubtract(1, ordering: .relaxed)
         }
+
+        var isBusy: Bool { self.guarded.withLock { $0.registry.isBusy } }
     }
 
     private struct LoopSlot: Sendable {
@@ -46,7 +79,7 @@ public final class TCPServer<Factory: DatagramHandlerFactory>: Sendable {
     private let factory: Factory
     private let group: MultiThreadedEventLoopGroup
     private let slots: [LoopSlot]
-    private let limiter: ConnectionLimiter
+    private let table: ConnectionTable
     private let state = Mutex<Running?>(nil)
 
     public init(addresses: [IPEndpoint], configuration: TransportConfiguration, handlerFactory: Factory) {
@@ -58,7 +91,11 @@ public final class TCPServer<Factory: DatagramHandlerFactory>: Sendable {
         self.slots = self.group.makeIterator().map { loop in
             LoopSlot(loop: loop, box: .makeEmptyBox(valueType: TCPLoopState<Factory.Handler>.self, eventLoop: loop))
         }
-        self.limiter = ConnectionLimiter(limit: configuration.tcpMaxConnections)
+        self.table = ConnectionTable(
+            limits: .init(
+                maxConnections: configuration.tcpMaxConnections,
+                maxPerClient: configuration.tcpMaxConnectionsPerClient,
+                ipv4Prefix: configuration.tcpIPv4Prefix, ipv6Prefix: configuration.tcpIPv6Prefix))
     }
 
     /// Binds every address and starts accepting. Returns the bound addresses, with port 0 resolved.
@@ -94,10 +131,17 @@ public final class TCPServer<Factory: DatagramHandlerFactory>: Sendable {
     public var boundAddresses: [IPEndpoint] { self.state.withLock { $0?.bound ?? [] } }
 
     /// Connections currently open.
-    public var openConnections: Int { self.limiter.open.load(ordering: .relaxed) }
+    public var openConnections: Int { self.table.open.load(ordering: .relaxed) }
 
-    /// Connections closed on accept because ``TransportConfiguration/tcpMaxConnections`` were open.
-    public var refusedConnections: Int { self.limiter.refused.load(ordering: .relaxed) }
+    /// Connections closed on accept: a limit was reached and no idle connection could make way.
+    public var refusedConnections: Int { self.table.refused.load(ordering: .relaxed) }
+
+    /// Idle connections closed to make way for new ones.
+    public var evictedConnections: Int { self.table.evicted.load(ordering: .relaxed) }
+
+    /// The most output bytes one connection held when it stopped being read from (backpressure): at most
+    /// ``TransportConfiguration/tcpMaxPendingOutputBytes`` plus one answer.
+    public var peakPendingOutputBytes: Int { self.table.peakPendingOutput.load(ordering: .relaxed) }
 
     /// Stops listening, closes every connection and shuts the event loops down. Idempotent.
     public func stop() async {
@@ -117,19 +161,40 @@ public final class TCPServer<Factory: DatagramHandlerFactory>: Sendable {
     private func bootstrap(listener: IPEndpoint) -> ServerBootstrap {
         let slots = self.slots
         let factory = self.factory
-        let limiter = self.limiter
-        let maxQueries = self.configuration.tcpMaxQueriesPerConnection
-        let idle = self.configuration.tcpIdleTimeout
-        return ServerBootstrap(group: self.group)
-            .serverChannelOption(.backlog, value: self.configuration.tcpBacklog)
+        let table = self.table
+        let configuration = self.configuration
+        let timeouts = TCPConnectionTimeouts(
+            idle: configuration.tcpIdleTimeout, busyIdle: configuration.tcpBusyIdleTimeout,
+            io: configuration.tcpIOTimeout)
+        let pending = max(configuration.tcpMaxPendingOutputBytes, 2)
+        let isBusy: @Sendable () -> Bool = { table.isBusy }
+        let onBlocked: @Sendable (ChannelHandlerContext) -> Void = { context in
+            guard let bytes = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes) else { return }
+            table.peakPendingOutput.max(bytes, ordering: .relaxed)
+        }
+        let bootstrap = ServerBootstrap(group: self.group)
+        if let size = configuration.tcpSocketSendBufferBytes {
+            _ = bootstrap.childChannelOption(.socketOption(.so_sndbuf), value: SocketOptionValue(size))
+        }
+        return
+            bootstrap
+            .serverChannelOption(.backlog, value: configuration.tcpBacklog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
+            // The output held for a client that does not read, and the input taken per read: both bound
+            // what a pipelining client that never reads can make the server hold.
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: pending / 2, high: pending))
+            .childChannelOption(
+                .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 16384)
+            )
             .childChannelInitializer { channel in
-                guard limiter.acquire() else {
+                guard let remote = channel.remoteAddress.flatMap(IPEndpoint.init),
+                    let (id, activity) = table.admit(channel, client: remote.address)
+                else {
                     return channel.eventLoop.makeFailedFuture(ConnectionLimitReached())
                 }
-                channel.closeFuture.whenComplete { _ in limiter.release() }
+                channel.closeFuture.whenComplete { _ in table.release(id) }
                 guard let slot = slots.first(where: { $0.loop === channel.eventLoop }) else {
                     preconditionFailure("TCP channel on a foreign event loop")
                 }
@@ -141,10 +206,10 @@ public final class TCPServer<Factory: DatagramHandlerFactory>: Sendable {
                     slot.box.value = state
                 }
                 do {
-                    let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(IdleStateHandler(allTimeout: idle))
-                    let connection = TCPConnectionHandler(state: state, listener: listener, maxQueries: maxQueries)
-                    try pipeline.addHandler(connection)
+                    let connection = TCPConnectionHandler(
+                        state: state, listener: listener, maxQueries: configuration.tcpMaxQueriesPerConnection,
+                        timeouts: timeouts, activity: activity, isBusy: isBusy, onBlocked: onBlocked)
+                    try channel.pipeline.syncOperations.addHandler(connection)
                     return channel.eventLoop.makeSucceededVoidFuture()
                 } catch {
                     return channel.eventLoop.makeFailedFuture(error)
