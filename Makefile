@@ -9,7 +9,7 @@ BINDIR ?= $(PREFIX)/bin
 SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
 INSTALL ?= install
 
-.PHONY: deps build build-tests release run install install-service test unit integration lint format bench bench-check bench-micro fuzz fuzz-decoder fuzz-presentation clean bench-load alloc-check
+.PHONY: deps build build-tests release run install install-service test unit integration lint format bench bench-check bench-micro fuzz fuzz-decoder fuzz-presentation fuzz-pipeline fuzz-tcp fuzz-zonefile fuzz-smoke clean bench-load alloc-check
 
 deps:
 	@scripts/deps.sh
@@ -42,8 +42,8 @@ install-service:
 	sed 's|@BINDIR@|$(BINDIR)|g' dist/sigil.service > "$(DESTDIR)$(SYSTEMDDIR)/sigil.service"
 	chmod 644 "$(DESTDIR)$(SYSTEMDDIR)/sigil.service"
 
-## Everything CI runs: lint, unit tests, integration tests against real peers.
-test: deps lint unit integration
+## Everything CI runs: lint, unit tests, integration tests against real peers, fuzz smoke.
+test: deps lint unit integration fuzz-smoke
 
 build-tests:
 	$(SWIFT) build --build-tests
@@ -78,13 +78,26 @@ bench-micro: deps
 	Benchmarks/run-micro.sh
 
 ## libFuzzer targets (docs/FUZZING.md); SECONDS=600 by default.
-fuzz: fuzz-decoder fuzz-presentation
+fuzz: fuzz-decoder fuzz-presentation fuzz-pipeline fuzz-tcp fuzz-zonefile
 
 fuzz-decoder:
 	Fuzz/run.sh decoder $${SECONDS:-600}
 
 fuzz-presentation:
 	Fuzz/run.sh presentation $${SECONDS:-600}
+
+fuzz-pipeline:
+	Fuzz/run.sh pipeline $${SECONDS:-600}
+
+fuzz-tcp:
+	Fuzz/run.sh tcp $${SECONDS:-600}
+
+fuzz-zonefile:
+	Fuzz/run.sh zonefile $${SECONDS:-600}
+
+## Every fuzz target for 30 s from its committed corpus (CI; part of `make test`).
+fuzz-smoke:
+	Fuzz/smoke.sh 30
 
 ## dnsperf side by side with Knot DNS, NSD and PowerDNS (docs/PERFORMANCE.md); 10 s per round.
 bench-load: deps

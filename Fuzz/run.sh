@@ -1,49 +1,32 @@
 #!/usr/bin/env bash
-# Builds one libFuzzer target over the DNSWire sources and runs it.
+# Builds one libFuzzer target (Fuzz/build.sh) and runs it.
 #
-#   Fuzz/run.sh decoder|presentation [SECONDS] [extra libFuzzer flags...]
+#   Fuzz/run.sh TARGET [SECONDS] [extra libFuzzer flags...]
+#   TARGET: decoder, presentation, pipeline, tcp, zonefile
 #
-# The DNSWire sources and the target's entry point are compiled into one binary with
-# `swiftc -sanitize=fuzzer,address` (the DNSWire module is built first with coverage
-# instrumentation, then the entry point links against it). New inputs go to a scratch corpus under
-# .build-fuzz/, seeded from the committed Fuzz/corpus/TARGET/; crashes are written to
-# .build-fuzz/TARGET/ as crash-* files, and the script exits non-zero.
+# New inputs go to a scratch corpus, .build-fuzz/TARGET/corpus/, seeded from the committed
+# Fuzz/corpus/TARGET/ (Fuzz/merge.sh folds the scratch corpus back in, minimised). Crashes, hangs
+# and out-of-memory inputs are written to .build-fuzz/TARGET/ as crash-*, timeout-* and oom-*
+# files, and the script exits non-zero.
 set -euo pipefail
 
-target=${1:?usage: Fuzz/run.sh decoder|presentation [SECONDS] [libFuzzer flags...]}
+target=${1:?usage: Fuzz/run.sh TARGET [SECONDS] [libFuzzer flags...]}
 seconds=${2:-60}
 shift $(($# >= 2 ? 2 : 1))
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/Fuzz/build.sh" "$target"
+out="$root/.build-fuzz/$target"
+mkdir -p "$out/corpus"
+
+# Every target: an input that takes 10 s is a hang (a crash); any over 1 s is reported.
+flags=(-timeout=10 -report_slow_units=1 -rss_limit_mb=2048)
 case "$target" in
-decoder) source="$root/Fuzz/Sources/DecoderFuzzer.swift" ;;
-presentation) source="$root/Fuzz/Sources/PresentationFuzzer.swift" ;;
-*)
-    echo "unknown target '$target' (decoder, presentation)" >&2
-    exit 64
-    ;;
+pipeline) flags+=(-max_len=4096) ;;  # a UDP-sized query; the 64 KiB TCP case is the tcp target's
+tcp) flags+=(-max_len=16384) ;;
+zonefile) flags+=(-max_len=8192) ;;
 esac
 
-out="$root/.build-fuzz/$target"
-mkdir -p "$out/module" "$out/corpus"
-sanitize=(-sanitize=fuzzer,address -O -g)
-
-# The library, as a module the entry point imports: public API only, as a real client sees it.
-# Rebuilt only when a DNSWire source is newer than it (or was added or removed).
-mapfile -t wire_sources < <(find "$root/Sources/DNSWire" -name '*.swift' | sort)
-library="$out/module/libDNSWireFuzz.a"
-listing=$(printf '%s\n' "${wire_sources[@]}")
-if [[ ! -f "$library" || "$listing" != "$(cat "$out/module/sources" 2>/dev/null)" ]] ||
-    [[ -n "$(find "$root/Sources/DNSWire" -name '*.swift' -newer "$library")" ]]; then
-    swiftc "${sanitize[@]}" -parse-as-library -module-name DNSWireFuzz -emit-module \
-        -emit-module-path "$out/module/DNSWireFuzz.swiftmodule" -emit-library -static \
-        -o "$library" "${wire_sources[@]}"
-    echo "$listing" >"$out/module/sources"
-fi
-# ld.gold warns about ASan's local helper symbols; the warnings are harmless.
-swiftc "${sanitize[@]}" -parse-as-library -I "$out/module" -L "$out/module" -lDNSWireFuzz \
-    "$source" -o "$out/fuzzer" 2> >(grep -v "Cannot export local symbol '__asan" >&2)
-
 cd "$out"
-exec ./fuzzer -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$out/" \
+exec ./fuzzer -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$out/" "${flags[@]}" \
     "$@" "$out/corpus" "$root/Fuzz/corpus/$target"

@@ -1,4 +1,4 @@
-import DNSWireFuzz
+import DNSWire
 
 /// libFuzzer entry point for the message decoders.
 ///

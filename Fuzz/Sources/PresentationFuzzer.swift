@@ -1,4 +1,4 @@
-import DNSWireFuzz
+import DNSWire
 
 /// The types whose presentation parsers the fuzzer drives, plus two that only the RFC 3597
 /// generic form (`\# length hex`) reaches.

@@ -48,17 +48,7 @@ public struct ZoneFileParser {
     public static func parse(
         file path: String, origin: DNSName?, defaultTTL: UInt32? = nil, limits: Limits = .default
     ) -> ZoneFileResult {
-        var loader = ZoneLoader(origin: origin)
-        loader.limits = limits
-        switch ZoneFileReader.contents(of: path, maxBytes: limits.bytes) {
-        case .success(let bytes):
-            loader.load(
-                bytes, file: path, identity: ZoneFileReader.identity(of: path),
-                scope: ZoneLoader.Scope(origin: origin, defaultTTL: defaultTTL))
-        case .failure(let error):
-            loader.report(.error, "cannot read the zone file: \(error.message)", file: path, at: nil)
-        }
-        return loader.result
+        parse(file: path, origin: origin, defaultTTL: defaultTTL, limits: limits, source: .fileSystem)
     }
 
     /// Reads zone-file text, as if it were the file `fileName` (which names it in diagnostics and

@@ -6,7 +6,7 @@ import Darwin
 
 /// Reads zone files whole, with the C library: the parser wants the bytes, not lines or
 /// `String`s, and reading is done once per load, so there is nothing to gain from streaming.
-enum ZoneFileReader {
+package enum ZoneFileReader {
     /// The file's bytes, or the reason it could not be read (`strerror` text). A file larger than
     /// `maxBytes` is refused before it is read.
     ///
@@ -52,9 +52,9 @@ enum ZoneFileReader {
         return String(file[...slash]) + path
     }
 
-    struct ReadError: Error {
-        var message: String
-        init(message: String) { self.message = message }
+    package struct ReadError: Error {
+        package var message: String
+        package init(message: String) { self.message = message }
         init(_ code: Int32) { message = String(cString: strerror(code)) }
     }
 }

@@ -76,7 +76,7 @@ extension ZoneLoader {
                 at: pathPosition)
             return
         }
-        let identity = ZoneFileReader.identity(of: resolved)
+        let identity = source.identity(resolved)
         guard !includeStack.contains(identity) else {
             report(.error, "$INCLUDE loop: \(resolved) is already being read", file: file, at: pathPosition)
             return
@@ -88,7 +88,7 @@ extension ZoneLoader {
             return
         }
         includesFollowed += 1
-        switch ZoneFileReader.contents(of: resolved, maxBytes: limits.bytes - bytesRead) {
+        switch source.contents(resolved, limits.bytes - bytesRead) {
         case .success(let bytes):
             load(bytes, file: resolved, identity: identity, scope: included)
         case .failure(let error):

@@ -51,6 +51,8 @@ struct ZoneLoader {
     /// The bounds on what this load reads, and what it has read so far.
     var limits = ZoneFileParser.Limits.default
     var includesFollowed = 0
+    /// Where `$INCLUDE`d files are read from.
+    var source = ZoneFileSource.fileSystem
     var bytesRead = 0
     /// Whether the RFC 1035 "last TTL" rule has been used (warned about once).
     var warnedLastTTL = false
