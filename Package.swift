@@ -126,6 +126,7 @@ let package = Package(
             dependencies: [
                 "SigilTestSupport", "SigilServerTestSupport", "DNSWire", "DNSZone", "DNSSEC", "QueryPipeline",
                 "QueryControls", "SigilServer", "KeyManager", "TSIG", "ZoneTransfer", "ZoneJournal",
+                .product(name: "Logging", package: "swift-log"),
             ]),
 
         .testTarget(name: "TSIGTests", dependencies: ["DNSWire", "TSIG"]),

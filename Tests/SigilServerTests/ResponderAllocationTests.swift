@@ -2,9 +2,11 @@ import DNSSEC
 import DNSWire
 import DNSZone
 import Glibc
+import Logging
 import QueryControls
 import QueryPipeline
 import SigilServer
+import TSIG
 import Testing
 
 @testable import SigilServerTestSupport
@@ -138,15 +140,33 @@ private let measurable = mallocCount != nil && optimized
         }
     }
 
-    @Test(.enabled(if: measurable, "needs a release build and LD_PRELOAD of Benchmarks/load/malloc-count.c"))
-    func noAllocationsPerQuery() throws {
+    /// Through the server's own handler over a UDP worker: the pipeline alone, and with every stage the
+    /// server can switch on (cookies, a rate limit the mix stays under, the signing budget, and the transfer
+    /// service with its TSIG check).
+    @Test(
+        .enabled(if: measurable, "needs a release build and LD_PRELOAD of Benchmarks/load/malloc-count.c"),
+        arguments: [false, true])
+    func noAllocationsPerQuery(everyStage: Bool) throws {
         let store = try ResponderTests.store()
         var configuration = TransportConfiguration()
         configuration.udpWorkers = 1
         configuration.tcpThreads = 1
+        let factory: ResponderFactory
+        if everyStage {
+            var limit = RateLimitConfiguration()
+            limit.responsesPerSecond = 1_000_000
+            var budget = SigningBudgetConfiguration()
+            budget.perClient = 1_000_000
+            let plan = AbuseControlsPlan(cookies: CookieSecrets(), rateLimit: limit, signingBudget: budget)
+            let catalog = ZoneCatalog(store: store, logger: Logger(label: "alloc"))
+            let transfers = TransferService(catalog: catalog, keyring: TSIGKeyring(), logger: Logger(label: "alloc"))
+            factory = ResponderFactory(store: store, controls: plan, transfers: transfers)
+        } else {
+            factory = ResponderFactory(store: store)
+        }
         let server = UDPServer(
             addresses: [try IPEndpoint(parsing: "127.0.0.1:0")], configuration: configuration,
-            handlerFactory: ResponderFactory(store: store))
+            handlerFactory: factory)
         let endpoint = try server.start()[0]
         defer { server.stop() }
 
@@ -194,7 +214,9 @@ private let measurable = mallocCount != nil && optimized
         let before = mallocCount!()
         let answered = exchange(total)
         let allocations = mallocCount!() - before
-        print("responder allocations per query: \(Double(allocations) / Double(total)) (\(allocations) over \(total))")
+        print(
+            "responder allocations per query (every stage: \(everyStage)): \(Double(allocations) / Double(total)) (\(allocations) over \(total))"
+        )
         #expect(answered == total)
         #expect(Double(allocations) / Double(total) < 0.01)
     }
