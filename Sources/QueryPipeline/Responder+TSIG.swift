@@ -6,4 +6,10 @@ extension Responder {
 
     /// Where the last query's question ended in its packet.
     package var lastQuestionEnd: Int { query.questionEnd }
+
+    /// The size limit the last query's response was fitted to, for the server to keep a signed
+    /// answer within it.
+    package func lastResponseLimit(_ transport: TransportKind, capacity: Int) -> Int {
+        sizeLimit(transport, capacity: capacity)
+    }
 }

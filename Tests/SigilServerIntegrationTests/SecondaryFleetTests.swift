@@ -52,7 +52,9 @@ struct SecondaryFleetTests {
             zoneFile = try work.write("fleet.test.zone", SecondaryFleetTests.zone(serial: 1))
             try work.write("closed.test.zone", SecondaryFleetTests.zone(serial: 1))
             // Big enough for several 64 KiB messages, each with its own chained TSIG.
-            let bulk = (0..<1500).map { "host\($0) TXT \"\(String(repeating: "x", count: 60))\"" }
+            var bulk = (0..<1500).map { "host\($0) TXT \"\(String(repeating: "x", count: 60))\"" }
+            // An answer of about 480 bytes: it fits 512 unsigned, not with a TSIG record.
+            bulk += (0..<4).map { "wide TXT \"\($0)\(String(repeating: "w", count: 99))\"" }
             try work.write("big.test.zone", SecondaryFleetTests.zone(serial: 1, extra: bulk.joined(separator: "\n")))
             try work.write("sigil.yaml", Self.config(notify: []))
             sigil = try SigilServerProcess(["--config", work.path + "/sigil.yaml", "--udp-workers", "1"], in: work)
@@ -187,6 +189,15 @@ struct SecondaryFleetTests {
         // A signed ordinary query is answered signed (what secondaries' SOA checks need).
         let soa = try Self.dig(["@127.0.0.1", "-p", port, "-y", good, "fleet.test", "SOA"])
         #expect(soa.contains("status: NOERROR") && soa.contains("TSIG") && !soa.contains("failure"), "\(soa)")
+
+        // Signed, the answer no longer fits the client's 512 bytes: header and question with TC, still
+        // signed (RFC 8945 §5.3), never a datagram over the client's size.
+        let wide = try Self.dig(["@127.0.0.1", "-p", port, "-y", good, "+noedns", "+ignore", "wide.big.test", "TXT"])
+        let received = wide.split(separator: "rcvd: ").dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) }
+        #expect((received ?? 0) > 0 && (received ?? 513) <= 512, "\(wide)")
+        #expect(wide.contains(" tc") && wide.contains("TSIG") && !wide.contains("failure"), "\(wide)")
+        let unsigned = try Self.dig(["@127.0.0.1", "-p", port, "+noedns", "+ignore", "wide.big.test", "TXT"])
+        #expect(!unsigned.contains(" tc") && unsigned.contains("ANSWER: 4"), "the unsigned answer fits: \(unsigned)")
     }
 
     @Test func instancesSharingTheKeyDirectoryPublishTheSameDNSKEYs() throws {

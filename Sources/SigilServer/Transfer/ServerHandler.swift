@@ -32,7 +32,8 @@ public struct ServerHandler<Stages: QueryStage>: DatagramHandler {
         // replace it with the TSIG error. Unsigned queries pay one comparison.
         if let transfers, let length, let range = responder.lastQueryTSIG {
             return transfers.signAnswer(
-                to: query, tsig: range, questionEnd: responder.lastQuestionEnd, answer: response, length: length)
+                to: query, tsig: range, questionEnd: responder.lastQuestionEnd, answer: response, length: length,
+                limit: responder.lastResponseLimit(context.transport, capacity: response.count))
         }
         return length
     }

@@ -91,16 +91,34 @@ public final class TransferService: Sendable {
         return writer.bytes
     }
 
+    /// The header (TC set, counts but the question's zeroed) and question of `answer`, signed.
+    static func truncatedAnswer(
+        _ answer: UnsafeMutableRawBufferPointer, questionEnd: Int, signer: TSIGSigner, now: UInt64
+    ) -> [UInt8] {
+        var signer = signer
+        var writer = WireWriter(capacity: 512)
+        writer.writeUInt16(UInt16(answer[0]) << 8 | UInt16(answer[1]))
+        writer.writeUInt16((UInt16(answer[2]) << 8 | UInt16(answer[3])) | 0x0200)
+        writer.writeUInt16(questionEnd > 12 ? 1 : 0)
+        writer.writeUInt16(0)
+        writer.writeUInt16(0)
+        writer.writeUInt16(0)
+        writer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(answer)[12..<questionEnd]))
+        try? signer.sign(&writer, now: now)
+        return writer.bytes
+    }
+
     /// Signs the pipeline's answer (`length` bytes of `answer`) to a query carrying a TSIG record at
     /// `tsig`, or replaces it with the TSIG error answer; nil drops it (it no longer fits).
     func signAnswer(
         to message: UnsafeRawBufferPointer, tsig: Range<Int>, questionEnd: Int,
-        answer: UnsafeMutableRawBufferPointer, length: Int
+        answer: UnsafeMutableRawBufferPointer, length: Int, limit: Int
     ) -> Int? {
         let now = TSIG.currentTime()
         var bytes: [UInt8]
         switch TSIG.verify(message: message, range: tsig, keyring: keys, now: now) {
-        case .verified(var signer):
+        case .verified(let verified):
+            var signer = verified
             var writer = WireWriter(capacity: length + 256)
             writer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(answer)[..<length]))
             do {
@@ -109,6 +127,11 @@ public final class TransferService: Sendable {
                 return nil
             }
             bytes = writer.bytes
+            if bytes.count > limit {
+                // The TSIG record pushed the answer past the client's size: send the header and
+                // question with TC, signed, so the client retries over TCP (RFC 8945 §5.3).
+                bytes = Self.truncatedAnswer(answer, questionEnd: questionEnd, signer: verified, now: now)
+            }
         case .rejected(let error, let record, let signer):
             logger.info("TSIG \(error) from key \(record.keyName.text)")
             bytes = TSIG.errorResponse(
