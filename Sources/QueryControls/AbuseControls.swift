@@ -29,7 +29,12 @@ public struct AbuseControls: QueryStage {
         return cookies!.writeOptions(for: query, context: context, into: &writer)
     }
 
-    public var optionsRoom: Int { cookies == nil ? 0 : CookieStage.optionSize }
+    /// Room only when a cookie will be written (admit has run), so answers near the size limit keep
+    /// their additional records when the query carried no cookie.
+    public var optionsRoom: Int {
+        guard let state = cookies?.state, state == .fresh || state == .good else { return 0 }
+        return CookieStage.optionSize
+    }
 
     public mutating func finish(
         _ response: inout WireWriter, query: Query, answer: Answer, context: QueryContext

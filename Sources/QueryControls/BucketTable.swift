@@ -53,10 +53,12 @@ final class BucketTable: @unchecked Sendable {
     static func balance(_ word: UInt64, tag: UInt32, now: UInt16, rate: Int32, window: UInt16) -> Int32 {
         let wordTag = UInt32(truncatingIfNeeded: word >> 32)
         let stamp = UInt16(truncatingIfNeeded: word >> 16)
-        let elapsed = now &- stamp
-        if word == 0 || (wordTag != tag && elapsed >= window) { return rate }
+        // A worker that read the clock just before another stamped the next second sees the stamp
+        // ahead of it: no time has passed for it, not 65,535 seconds.
+        let elapsed = max(0, Int32(Int16(bitPattern: now &- stamp)))
+        if word == 0 || (wordTag != tag && elapsed >= Int32(window)) { return rate }
         let balance = Int32(Int16(bitPattern: UInt16(truncatingIfNeeded: word)))
-        return min(rate, balance + Int32(elapsed) * rate)
+        return min(rate, balance + elapsed * rate)
     }
 
     /// Whether the bucket has a token now, without taking it.
@@ -75,8 +77,11 @@ final class BucketTable: @unchecked Sendable {
             let left = allowed ? balance - count : max(0, balance - count)
             let keepTag = UInt32(truncatingIfNeeded: word >> 32)
             let newTag = word == 0 || balance == rate ? tag : keepTag
+            // Never move a stamp back (see `balance`).
+            let oldStamp = UInt16(truncatingIfNeeded: word >> 16)
+            let stamp = word != 0 && Int16(bitPattern: now &- oldStamp) < 0 ? oldStamp : now
             let desired =
-                UInt64(newTag) << 32 | UInt64(now) << 16 | UInt64(UInt16(bitPattern: Int16(clamping: left)))
+                UInt64(newTag) << 32 | UInt64(stamp) << 16 | UInt64(UInt16(bitPattern: Int16(clamping: left)))
             let (exchanged, original) = words[index].compareExchange(
                 expected: word, desired: desired, ordering: .relaxed)
             if exchanged { return allowed }

@@ -33,7 +33,8 @@ public final class CookieSecrets: Sendable {
     deinit {
         state.withLock { state in
             CookieSecrets.wipe(&state.current)
-            if var previous = state.previous { CookieSecrets.wipe(&previous) }
+            // In place: wiping a copy would leave the shared storage as it was.
+            if state.previous != nil { CookieSecrets.wipe(&state.previous!) }
         }
     }
 
@@ -42,7 +43,7 @@ public final class CookieSecrets: Sendable {
     public func roll(to secret: [UInt8]? = nil) {
         state.withLock { state in
             if let secret, secret == state.current { return }
-            if var old = state.previous { CookieSecrets.wipe(&old) }
+            if state.previous != nil { CookieSecrets.wipe(&state.previous!) }
             state.previous = state.current
             state.current = secret ?? CookieSecrets.random()
             state.previousUntil = ControlClock.monotonicSeconds() + CookieSecrets.overlap

@@ -15,8 +15,9 @@ public struct ServerHandler<Stages: QueryStage>: DatagramHandler {
     public mutating func respond(
         to query: UnsafeRawBufferPointer, context: QueryContext, into response: UnsafeMutableRawBufferPointer
     ) -> Int? {
-        // Opcode bits of the third byte, QR clear: NOTIFY, UPDATE and the like.
-        if let transfers, query.count >= 12, query[2] & 0xF8 != 0, query[2] & 0x80 == 0,
+        // QR clear and opcode NOTIFY (4) or UPDATE (5); other opcodes get the pipeline's NOTIMP.
+        if let transfers, query.count >= 12, query[2] & 0x80 == 0,
+            (query[2] >> 3) & 0xF == 4 || (query[2] >> 3) & 0xF == 5,
             let length = transfers.respond(to: query, context: context, into: response)
         {
             return length

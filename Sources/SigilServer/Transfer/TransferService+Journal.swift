@@ -54,7 +54,9 @@ extension TransferService {
             served.config.transfer.allows(context.peer.address, key: keyName)
         else { return nil }
         let question = Array(UnsafeRawBufferPointer(rebasing: message[12..<query.questionEnd]))
-        let limit = min(response.count, Int(query.udpPayloadSize)) - (signer == nil ? 0 : 256)
+        // The client's size as the pipeline reads it: 512 without EDNS, never less than 512.
+        let asked = query.hasEDNS ? max(512, Int(query.udpPayloadSize)) : 512
+        let limit = min(response.count, asked) - (signer == nil ? 0 : 256)
         let soa = served.zone.records.first { $0.type == .soa }
         var records = ixfrRecords(message, origin: served.zone.origin, servedSerial: served.zone.serial) ?? []
         if records.isEmpty, let soa { records = [soa] }
