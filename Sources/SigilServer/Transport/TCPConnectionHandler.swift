@@ -68,7 +68,8 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
     private let isBusy: @Sendable () -> Bool
     private let onBlocked: (ChannelHandlerContext) -> Void
     private var peer = IPEndpoint(address: .loopbackV4, port: 0)
-    private var input: ByteBuffer?
+    /// The received bytes not yet answered, split into messages by the framer the fuzzer checks.
+    private var framer = TCPFramer(capacity: 512)
     private var answered = 0
     private var phase = Phase.open
     /// When the first byte of the message now being received arrived.
@@ -141,14 +142,10 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var bytes = self.unwrapInboundIn(data)
+        let bytes = self.unwrapInboundIn(data)
         if case .halfClosed = self.phase { return }  // the answers are all sent; the rest is discarded
         self.sawInput = true  // the idle time starts again once this is answered
-        if self.input == nil {
-            self.input = bytes
-        } else {
-            self.input!.writeBuffer(&bytes)
-        }
+        bytes.withUnsafeReadableBytes { self.framer.append($0) }
         self.processQueries(context: context)
     }
 
@@ -282,7 +279,7 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
         let now = NIODeadline.now()
         // A message still incomplete: its I/O deadline runs from its first byte, which arrived no
         // earlier than the read that brought it (set once, not moved by later bytes).
-        if let input = self.input, input.readableBytes > 0, !self.hasCompleteQuery {
+        if self.framer.isMidMessage {
             if self.messageStarted == nil { self.messageStarted = now }
         } else {
             self.messageStarted = nil
@@ -305,7 +302,7 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
     private func updateIdle(now: NIODeadline, context: ChannelHandlerContext) {
         let idle: Bool
         if case .open = self.phase {
-            idle = self.input == nil && context.channel.isWritable && self.stream == nil
+            idle = self.framer.bufferedBytes == 0 && context.channel.isWritable && self.stream == nil
         } else {
             idle = false
         }
@@ -319,12 +316,7 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
         }
     }
 
-    private var hasCompleteQuery: Bool {
-        guard let input = self.input, let length = input.getInteger(at: input.readerIndex, as: UInt16.self) else {
-            return false
-        }
-        return input.readableBytes >= 2 + Int(length)
-    }
+    private var hasCompleteQuery: Bool { self.framer.hasCompleteMessage }
 
     /// The next message of the stream in progress, else the answer to the next query.
     private func nextOutput(context: ChannelHandlerContext) -> ByteBuffer?? {
@@ -359,22 +351,8 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
     /// Takes the next complete message off the input and answers it. Returns nil if no complete message is
     /// buffered, `.some(nil)` if the handler had no answer.
     private func answerNextQuery(context: ChannelHandlerContext) -> ByteBuffer?? {
-        guard let length = self.input?.getInteger(at: self.input!.readerIndex, as: UInt16.self),
-            self.input!.readableBytes >= 2 + Int(length)
-        else {
-            if self.input?.readableBytes == 0 { self.input = nil }
-            return nil
-        }
-        self.input!.moveReaderIndex(forwardBy: 2)
         let allocator = context.channel.allocator
-        let answer: ByteBuffer? = self.input!.readWithUnsafeReadableBytes { raw in
-            (Int(length), self.answer(UnsafeRawBufferPointer(rebasing: raw[0..<Int(length)]), allocator: allocator))
-        }
-        if self.input!.readableBytes == 0 {
-            self.input = nil
-        } else if self.input!.readerIndex > 32768 {
-            self.input!.discardReadBytes()
-        }
+        guard let answer = self.framer.nextMessage({ self.answer($0, allocator: allocator) }) else { return nil }
         self.messageStarted = nil
         self.answered += 1
         return .some(answer)
@@ -404,7 +382,7 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
     private func drainAndHalfClose(context: ChannelHandlerContext) {
         if self.drainScheduled { return }
         self.drainScheduled = true
-        self.input = nil
+        self.framer = TCPFramer(capacity: 0)
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         context.writeAndFlush(self.wrapOutboundOut(ByteBuffer())).whenComplete { result in
             let (handler, context) = loopBound.value
