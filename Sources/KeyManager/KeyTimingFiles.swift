@@ -45,37 +45,16 @@ public enum KeyTimingFiles {
         try replace(key.publicKeyPath, publicFile.render(comments: comments), mode: 0o644)
     }
 
-    static func read(_ path: String) throws(KeyFileError) -> String {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
-        else { throw KeyFileError(path: path, "cannot read the file") }
-        return text
-    }
+    static func read(_ path: String) throws(KeyFileError) -> String { try KeyFileIO.read(path) }
 
-    /// Writes `text` to a temporary file beside `path` (mode `mode` from the start), syncs it and
+    /// Writes `text` to a temporary file beside `path` (mode `mode` from the start, synced) and
     /// renames it over `path`.
     static func replace(_ path: String, _ text: String, mode: mode_t) throws(KeyFileError) {
         let temporary = path + ".sigil-new"
         unlink(temporary)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw KeyFileError(path: temporary, "cannot create: \(String(cString: strerror(errno)))") }
-        _ = fchmod(fd, mode)
-        var bytes = Array(text.utf8)
-        defer { for index in bytes.indices { bytes[index] = 0 } }
-        var written = 0
-        var failure: Int32 = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
-            if result < 0 {
-                if errno == EINTR { continue }
-                failure = errno
-                break
-            }
-            written += result
-        }
-        if failure == 0 && fsync(fd) != 0 { failure = errno }
-        close(fd)
-        if failure == 0 && rename(temporary, path) != 0 { failure = errno }
-        if failure != 0 {
+        try KeyFileIO.create(temporary, text, mode: mode)
+        guard rename(temporary, path) == 0 else {
+            let failure = errno
             unlink(temporary)
             throw KeyFileError(path: path, "cannot write: \(String(cString: strerror(failure)))")
         }

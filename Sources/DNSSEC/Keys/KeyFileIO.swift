@@ -9,8 +9,8 @@ import Darwin
 /// File system access for key files. Not on any hot path, so Foundation is fine here; writes use
 /// POSIX `open` so the private key file is created with mode 0600 from the start (never briefly
 /// readable) and never overwrites an existing key.
-enum KeyFileIO {
-    static func read(_ path: String) throws(KeyFileError) -> String {
+package enum KeyFileIO {
+    package static func read(_ path: String) throws(KeyFileError) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw KeyFileError(path: path, "cannot read the file")
         }
@@ -32,13 +32,15 @@ enum KeyFileIO {
         }
     }
 
-    /// Creates `path` exclusively with `mode`, writes `text`, and syncs it to disk.
-    static func create(_ path: String, _ text: String, mode: mode_t) throws(KeyFileError) {
+    /// Creates `path` exclusively with `mode`, writes `text`, and syncs it to disk. The copy of
+    /// `text` it writes from is zeroed after, as it may be a private key.
+    package static func create(_ path: String, _ text: String, mode: mode_t) throws(KeyFileError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw KeyFileError(path: path, "cannot create: \(String(cString: strerror(errno)))") }
         // The umask may have narrowed the mode; make it exact.
         _ = fchmod(fd, mode)
-        let bytes = Array(text.utf8)
+        var bytes = Array(text.utf8)
+        defer { for index in bytes.indices { bytes[index] = 0 } }
         var written = 0
         var failure: Int32 = 0
         while written < bytes.count {
