@@ -2,6 +2,7 @@
 #include "CSigilLinux.h"
 
 #include <dirent.h>
+#include <malloc.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -153,4 +154,6 @@ int CSigilLinux_switch_remaining_threads(unsigned int uid, unsigned int gid, con
     sigaction(signal_number, &previous, NULL);
     return result == 0 ? switched : -1;
 }
+
+int CSigilLinux_release_free_memory(void) { return malloc_trim(0); }
 #endif

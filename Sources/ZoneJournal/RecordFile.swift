@@ -63,12 +63,7 @@ public struct RecordFile: Sendable {
         }
         close(fd)
         guard rename(temporary, path) == 0 else { throw IOFailure("cannot rename into place", path) }
-        let slash = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
-        let directory = open(slash.isEmpty ? "/" : slash, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directory >= 0 {
-            _ = fsync(directory)
-            close(directory)
-        }
+        Self.syncDirectory(of: path)
     }
 
     /// The file's size in bytes (0 if absent).

@@ -1,43 +1,221 @@
+import CSodium
 import DNSWire
 
-/// The last version of a zone exactly as secondaries received it (every record, RRSIGs and the
-/// NSEC3 chain included), kept on disk beside the journal. After a restart it is what the next
-/// difference is computed from, and its signatures are re-used for the RRsets that did not
-/// change, so the journal and the secondaries' copies stay continuous.
-public struct SignedImage: Sendable {
-    public var records: [ResourceRecord]
+#if canImport(Glibc)
+import Glibc
+#endif
 
-    public init(records: [ResourceRecord]) { self.records = records }
+/// The last version of a zone exactly as secondaries received it, kept on disk beside the journal
+/// (`<origin>.image`) and never held in memory: a version is written to it record by record
+/// (`VersionBuilder`), the next version is diffed against it in one sequential read, and an AXFR
+/// is sent from it (`ImageTransfer`), so secondaries get exactly the signatures the journal's
+/// differences refer to.
+///
+/// The file is a ``RecordFile``: a header record (magic, then the data fingerprint), then every
+/// record of the version in transfer order, each as uncompressed wire: the SOA and its RRSIGs;
+/// the other RRsets node by node in canonical order, each followed by its RRSIGs; the NSEC3 chain,
+/// each record followed by its RRSIGs.
+public enum SignedImage {
+    static let magic: [UInt8] = Array("SIGIL-IMAGE1".utf8)
 
-    public var soa: ResourceRecord? { records.first { $0.type == .soa } }
-    public var serial: UInt32? { soa.map(ZoneDiff.serial) }
-
-    /// Reads the image at `path`; nil when there is none or it does not decode whole.
-    public static func load(path: String) -> SignedImage? {
-        guard let loaded = try? RecordFile(path: path).load(), !loaded.cut, !loaded.records.isEmpty else { return nil }
-        var records: [ResourceRecord] = []
-        records.reserveCapacity(loaded.records.count)
-        for payload in loaded.records {
-            guard
-                let record = try? withWireReader(
-                    payload,
-                    { (reader) throws(WireError) in
-                        try ResourceRecord(decoding: &reader)
-                    })
-            else { return nil }
-            records.append(record)
+    static func header(_ fingerprint: DataFingerprint?) -> [UInt8] {
+        var bytes = magic
+        if let fingerprint {
+            for value in [fingerprint.first, fingerprint.second, UInt64(fingerprint.count)] {
+                for shift in stride(from: 56, through: 0, by: -8) {
+                    bytes.append(UInt8(truncatingIfNeeded: value >> shift))
+                }
+            }
         }
-        return SignedImage(records: records)
+        return bytes
     }
 
-    /// Writes the image atomically (temporary file, fsync, rename).
-    public func save(path: String) throws(RecordFile.IOFailure) {
+    static func fingerprint(header bytes: UnsafeRawBufferPointer) -> DataFingerprint?? {
+        guard bytes.count >= magic.count, bytes.prefix(magic.count).elementsEqual(magic) else { return nil }
+        guard bytes.count == magic.count + 24 else { return .some(nil) }
+        var values: [UInt64] = []
+        for index in 0..<3 {
+            var value: UInt64 = 0
+            for byte in bytes[(magic.count + 8 * index)..<(magic.count + 8 * index + 8)] {
+                value = value << 8 | UInt64(byte)
+            }
+            values.append(value)
+        }
+        return .some(DataFingerprint(first: values[0], second: values[1], count: Int(values[2])))
+    }
+
+    /// Opens the image at `path` positioned at its first record (the SOA), with its fingerprint;
+    /// nil when there is none or it is not an image.
+    static func open(path: String) -> (reader: RecordFile.Reader, fingerprint: DataFingerprint?)? {
+        guard let reader = RecordFile.Reader(path: path), let header = reader.next(),
+            let fingerprint = fingerprint(header: header)
+        else { return nil }
+        return (reader, fingerprint)
+    }
+
+    /// What the history keeps in memory of its image, read in one pass over the file.
+    struct Summary: Sendable {
+        var soa: ResourceRecord
+        var earliestExpiration: Int64?
+        var fingerprint: DataFingerprint?
+        var serial: UInt32 { ZoneDiff.serial(soa) }
+    }
+
+    /// The summary of the image at `path`; nil when there is none, or it is damaged or not whole.
+    static func summary(path: String) -> Summary? {
+        guard let (reader, fingerprint) = open(path: path), let first = reader.next(),
+            let soa = try? ResourceRecord(wire: first), soa.type == .soa
+        else { return nil }
+        var earliest = Expirations()
+        while let payload = reader.next() {
+            guard let record = WireRecord(payload) else { return nil }
+            earliest.note(record, in: payload)
+        }
+        guard !reader.damaged else { return nil }
+        return Summary(soa: soa, earliestExpiration: earliest.earliest, fingerprint: fingerprint)
+    }
+
+    /// Every record of the image at `path` (for tests and tools); nil as for `summary`.
+    public static func records(path: String) -> [ResourceRecord]? {
+        guard let (reader, _) = open(path: path) else { return nil }
+        var records: [ResourceRecord] = []
+        while let payload = reader.next() {
+            guard let record = try? ResourceRecord(wire: payload) else { return nil }
+            records.append(record)
+        }
+        return reader.damaged ? nil : records
+    }
+}
+
+/// The earliest RRSIG expiration among records seen, as an absolute time near now.
+struct Expirations {
+    let now = Int64(time(nil))
+    var earliest: Int64? = nil
+
+    mutating func note(_ record: WireRecord, in payload: UnsafeRawBufferPointer) {
+        guard let expiration = record.expiration(in: payload) else { return }
+        let delta = Int64(Int32(bitPattern: expiration &- UInt32(truncatingIfNeeded: now)))
+        earliest = min(earliest ?? .max, now + delta)
+    }
+}
+
+/// Where the fields of one record in uncompressed wire form are.
+struct WireRecord {
+    let ownerLength: Int
+    let type: UInt16
+    let ttl: UInt32
+    /// RDLENGTH and RDATA.
+    let dataItem: Range<Int>
+
+    init?(_ payload: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < payload.count, payload[offset] != 0 {
+            guard payload[offset] < 64 else { return nil }
+            offset += 1 + Int(payload[offset])
+        }
+        offset += 1
+        guard offset + 10 <= payload.count else { return nil }
+        ownerLength = offset
+        type = UInt16(payload[offset]) << 8 | UInt16(payload[offset + 1])
+        ttl =
+            UInt32(payload[offset + 4]) << 24 | UInt32(payload[offset + 5]) << 16 | UInt32(payload[offset + 6]) << 8
+            | UInt32(payload[offset + 7])
+        let length = Int(payload[offset + 8]) << 8 | Int(payload[offset + 9])
+        guard offset + 10 + length == payload.count else { return nil }
+        dataItem = (offset + 8)..<payload.count
+    }
+
+    var rdataStart: Int { dataItem.lowerBound + 2 }
+
+    /// For an RRSIG: the type it covers.
+    func covered(in payload: UnsafeRawBufferPointer) -> UInt16? {
+        guard type == RRType.rrsig.rawValue, dataItem.count >= 2 + 18 else { return nil }
+        return UInt16(payload[rdataStart]) << 8 | UInt16(payload[rdataStart + 1])
+    }
+
+    /// For an RRSIG: its expiration field.
+    func expiration(in payload: UnsafeRawBufferPointer) -> UInt32? {
+        guard type == RRType.rrsig.rawValue, dataItem.count >= 2 + 18 else { return nil }
+        let at = rdataStart + 8
+        return UInt32(payload[at]) << 24 | UInt32(payload[at + 1]) << 16 | UInt32(payload[at + 2]) << 8
+            | UInt32(payload[at + 3])
+    }
+
+    /// For an RRSIG: the key tag.
+    func keyTag(in payload: UnsafeRawBufferPointer) -> UInt16? {
+        guard type == RRType.rrsig.rawValue, dataItem.count >= 2 + 18 else { return nil }
+        return UInt16(payload[rdataStart + 16]) << 8 | UInt16(payload[rdataStart + 17])
+    }
+
+    /// Which part of the transfer order the record is in: 0 the SOA and its RRSIGs, 1 the nodes'
+    /// RRsets, 2 the NSEC3 chain.
+    func phase(in payload: UnsafeRawBufferPointer) -> Int {
+        let base = covered(in: payload) ?? type
+        if base == RRType.soa.rawValue { return 0 }
+        return base == RRType.nsec3.rawValue ? 2 : 1
+    }
+}
+
+extension ResourceRecord {
+    init(wire payload: some Collection<UInt8>) throws(WireError) {
+        self = try withWireReader(Array(payload)) { (reader) throws(WireError) in
+            let record = try ResourceRecord(decoding: &reader)
+            guard reader.isAtEnd else { throw .trailingData(at: reader.offset) }
+            return record
+        }
+    }
+
+    /// The record's uncompressed wire form.
+    var uncompressedWire: [UInt8] {
+        var writer = WireWriter(capacity: 128)
+        serialize(into: &writer, form: .uncompressed)
+        return writer.bytes
+    }
+}
+
+/// A digest of a version's data (the records a load prepares: zone data and apex DNSSEC records,
+/// no RRSIG or NSEC3, the SOA serial zeroed), kept in the image's header so that a reload of the
+/// same data keeps its serial without the history holding the records. Each record is hashed
+/// (BLAKE2b, 128 bits) and the hashes summed, so the order of the records does not matter.
+public struct DataFingerprint: Sendable, Hashable {
+    var first: UInt64
+    var second: UInt64
+    var count: Int
+
+    init(first: UInt64, second: UInt64, count: Int) {
+        self.first = first
+        self.second = second
+        self.count = count
+    }
+
+    static let sodiumReady: Bool = sodium_init() >= 0
+
+    public init(_ records: [ResourceRecord]) {
+        _ = Self.sodiumReady
+        first = 0
+        second = 0
+        count = 0
         var writer = WireWriter(capacity: 512)
-        let payloads = records.map { record -> [UInt8] in
+        var digest = [UInt8](repeating: 0, count: 16)
+        for var record in records where record.type != .rrsig && record.type != .nsec3 {
+            if case .soa(var soa) = record.data {
+                soa.serial = 0
+                record.data = .soa(soa)
+            }
             writer.reset()
             record.serialize(into: &writer, form: .uncompressed)
-            return writer.bytes
+            writer.bytes.withUnsafeBufferPointer { bytes in
+                _ = crypto_generichash(&digest, 16, bytes.baseAddress, UInt64(bytes.count), nil, 0)
+            }
+            var a: UInt64 = 0
+            var b: UInt64 = 0
+            for index in 0..<8 {
+                a = a << 8 | UInt64(digest[index])
+                b = b << 8 | UInt64(digest[8 + index])
+            }
+            first &+= a
+            second &+= b
+            count += 1
         }
-        try RecordFile(path: path).replace(with: payloads)
     }
 }

@@ -1,4 +1,6 @@
+import DNSSEC
 import DNSWire
+import DNSZone
 import Synchronization
 
 #if canImport(Glibc)
@@ -6,16 +8,21 @@ import Glibc
 #endif
 
 /// One transferred zone's versions as its secondaries see them: the image of the served version
-/// (`<origin>.image`) and the journal of differences that led to it (`<origin>.journal`), both in
-/// the journal directory. The catalog asks it which serial a new load gets (`serial(for:…)`) and
-/// tells it what was published (`publish`); IXFR reads from it.
+/// (`<origin>.image`, on disk only: `SignedImage`) and the journal of differences that led to it
+/// (`<origin>.journal`), both in the journal directory. The catalog asks it which serial a new
+/// load gets (`serial(for:…)`) and gives it each loaded version (`publish`); IXFR reads the
+/// journal and AXFR the image (`transfer`).
+///
+/// In memory it keeps only the served SOA, the earliest RRSIG expiration and the data fingerprint,
+/// whatever the zone's size.
 public final class ZoneHistory: Sendable {
     public let origin: DNSName
     public let journal: Journal
     let imagePath: String
-    private let image: Mutex<SignedImage?>
-    /// The image's earliest RRSIG expiration, kept so the once-a-second re-sign check is cheap.
-    private let earliest: Mutex<Int64?>
+    private let summary: Mutex<SignedImage.Summary?>
+    /// Held while a version is written, so versions are written one at a time while readers of
+    /// the summary are never kept waiting for one.
+    private let writing = Mutex(())
 
     /// Opens the history in `directory` (created if missing). An image and a journal that do not
     /// meet (the journal's last serial is not the image's) mean the journal cannot be trusted: it
@@ -28,32 +35,33 @@ public final class ZoneHistory: Sendable {
         let base = directory + "/" + (origin.isRoot ? "root" : String(origin.text.dropLast()))
         imagePath = base + ".image"
         journal = try Journal(path: base + ".journal", limits: limits)
-        let image = SignedImage.load(path: imagePath)
-        if let last = journal.lastSerial, last != image?.serial { try journal.clear() }
-        self.image = Mutex(image)
-        earliest = Mutex(image.flatMap { Self.earliestExpiration($0.records) })
+        let summary = SignedImage.summary(path: imagePath)
+        if let last = journal.lastSerial, last != summary?.serial { try journal.clear() }
+        self.summary = Mutex(summary)
     }
 
     /// The served SOA, if anything was published.
-    public var soa: ResourceRecord? { image.withLock { $0?.soa } }
-    public var serial: UInt32? { image.withLock { $0?.serial } }
-    /// The records secondaries hold at the served serial.
-    public var records: [ResourceRecord] { image.withLock { $0?.records ?? [] } }
+    public var soa: ResourceRecord? { summary.withLock { $0?.soa } }
+    public var serial: UInt32? { summary.withLock { $0?.serial } }
+    /// The records secondaries hold at the served serial, read from the image (tests and tools).
+    public var records: [ResourceRecord] { SignedImage.records(path: imagePath) ?? [] }
 
-    /// The serial a load whose prepared records (the zone's data, with the apex DNSSEC records
-    /// but no RRSIG or NSEC3) are `prepared` must publish: the served serial when nothing changed,
-    /// else the policy's next one (the zone file's serial when there is no history). `bump` asks
-    /// for a new serial even when the data is the same (signatures renewed, keys changed).
-    public func serial(for prepared: [ResourceRecord], policy: SerialPolicy, bump: Bool, now: Int64) -> UInt32 {
-        let fileSerial = prepared.first { $0.type == .soa }.map(ZoneDiff.serial) ?? 0
-        return image.withLock { image -> UInt32 in
-            guard let image, let served = image.serial else { return fileSerial }
-            if !bump && Self.sameData(image.records, prepared) { return served }
-            return policy.next(served: served, file: fileSerial, now: now)
+    /// The serial a load whose prepared data (zone data with the apex DNSSEC records, no RRSIG or
+    /// NSEC3) has `fingerprint` and whose file says `fileSerial` must publish: the served serial
+    /// when the data is the same, else the policy's next one (the file's serial when there is no
+    /// history). `bump` asks for a new serial even when the data is the same (signatures renewed,
+    /// keys changed).
+    public func serial(
+        for fingerprint: DataFingerprint, fileSerial: UInt32, policy: SerialPolicy, bump: Bool, now: Int64
+    ) -> UInt32 {
+        summary.withLock { summary -> UInt32 in
+            guard let summary else { return fileSerial }
+            if !bump && summary.fingerprint == fingerprint { return summary.serial }
+            return policy.next(served: summary.serial, file: fileSerial, now: now)
         }
     }
 
-    /// What ``publish(_:)`` did.
+    /// What ``publish(zone:signer:fingerprint:keepAbove:)`` did.
     public enum PublishOutcome: Sendable, Equatable {
         /// No version before: this one is the start of the history.
         case first
@@ -66,25 +74,89 @@ public final class ZoneHistory: Sendable {
         case sameSerial
     }
 
-    /// Records a published version (`records`: everything secondaries will transfer): the
-    /// difference from the previous one goes durably into the journal, then the image is saved.
-    public func publish(_ records: [ResourceRecord]) throws(RecordFile.IOFailure) -> PublishOutcome {
-        try image.withLock { (image) throws(RecordFile.IOFailure) -> PublishOutcome in
-            let next = SignedImage(records: records)
-            guard let previous = image else {
-                try next.save(path: imagePath)
-                image = next
-                earliest.withLock { $0 = Self.earliestExpiration(records) }
-                return .first
+    /// Records a loaded version: every record secondaries will transfer (the zone, and with a
+    /// signer its RRSIGs and full NSEC3 chain, old signatures reused as ``VersionMaker`` says) is
+    /// written to a new image while it is diffed against the old one; the difference goes durably
+    /// into the journal, then the new image replaces the old.
+    public func publish(
+        zone: Zone, signer: ZoneSigner?, fingerprint: DataFingerprint?, keepAbove: Int64
+    ) throws(VersionError) -> PublishOutcome {
+        try writing.withLock { _ throws(VersionError) -> PublishOutcome in
+            let previous = summary.withLock { $0 }
+            let now = signer?.clock.now() ?? Int64(time(nil))
+            let maker = try VersionMaker(zone: zone, signer: signer, now: now, keepAbove: keepAbove)
+            var old: RecordFile.Reader? = nil
+            if previous != nil, let (reader, _) = SignedImage.open(path: imagePath) { old = reader }
+            let builder: VersionBuilder
+            do throws(RecordFile.IOFailure) {
+                builder = try VersionBuilder(old: old, writing: imagePath, fingerprint: fingerprint)
+            } catch {
+                throw .io(error)
             }
-            guard let diff = ZoneDiff.between(old: previous.records, new: records) else { return .unchanged }
-            if diff.deleted.isEmpty && diff.added.isEmpty && diff.oldSOA == diff.newSOA { return .unchanged }
-            if diff.fromSerial == diff.toSerial { return .sameSerial }
-            try journal.append(diff)
-            try next.save(path: imagePath)
-            image = next
-            earliest.withLock { $0 = Self.earliestExpiration(records) }
-            return .changed(diff)
+            try maker.write(into: builder)
+            builder.finishOld()
+            do throws(RecordFile.IOFailure) {
+                guard let newSOAWire = builder.newSOA, let newSOA = try? ResourceRecord(wire: newSOAWire) else {
+                    builder.discard()
+                    throw RecordFile.IOFailure("the version has no SOA", imagePath)
+                }
+                let next = SignedImage.Summary(
+                    soa: newSOA, earliestExpiration: builder.expirations.earliest, fingerprint: fingerprint)
+                guard let previous, old != nil, !builder.oldDamaged else {
+                    // The start of a history (or a restart of it, the old image being unreadable).
+                    if previous != nil { try journal.clear() }
+                    try builder.commit()
+                    summary.withLock { $0 = next }
+                    return .first
+                }
+                if builder.deleted.isEmpty && builder.added.isEmpty && previous.soa == newSOA {
+                    if previous.fingerprint == fingerprint {
+                        builder.discard()
+                    } else {
+                        try builder.commit()
+                        summary.withLock { $0 = next }
+                    }
+                    return .unchanged
+                }
+                if previous.serial == next.serial {
+                    builder.discard()
+                    return .sameSerial
+                }
+                let diff = ZoneDiff(
+                    oldSOA: previous.soa, newSOA: newSOA, deleted: try Self.decode(builder.deleted),
+                    added: try Self.decode(builder.added))
+                try journal.append(diff)
+                try builder.commit()
+                summary.withLock { $0 = next }
+                return .changed(diff)
+            } catch {
+                builder.discard()
+                throw .io(error)
+            }
+        }
+    }
+
+    private static func decode(_ payloads: [[UInt8]]) throws(RecordFile.IOFailure) -> [ResourceRecord] {
+        var records: [ResourceRecord] = []
+        records.reserveCapacity(payloads.count)
+        for payload in payloads {
+            guard let record = try? ResourceRecord(wire: payload) else {
+                throw RecordFile.IOFailure("a record of the version does not decode", "")
+            }
+            records.append(record)
+        }
+        return records
+    }
+
+    /// An AXFR of the served version, read from the image; nil when there is none.
+    public func transfer(id: UInt16, queryFlags: UInt16, question: [UInt8], messageLimit: Int) -> ImageTransfer? {
+        // A new image is renamed into place whole, so the file opened is one whole version, kept
+        // readable by the open descriptor however many versions follow during the transfer.
+        summary.withLock { summary -> ImageTransfer? in
+            guard summary != nil, let (reader, _) = SignedImage.open(path: imagePath) else { return nil }
+            return ImageTransfer(
+                reader: reader, origin: origin, id: id, queryFlags: queryFlags, question: question,
+                messageLimit: messageLimit)
         }
     }
 
@@ -92,37 +164,9 @@ public final class ZoneHistory: Sendable {
     /// than a quarter of `validity` left: the earliest expiration, less a quarter and a sixteenth
     /// (the latest the signer's own refresh could start). Nil when nothing is signed.
     public func resignDue(validity: UInt32) -> Int64? {
-        earliest.withLock { $0 }.map { $0 - Self.renewalMargin(validity: validity) }
-    }
-
-    /// The earliest RRSIG expiration in `records`, as an absolute time near now.
-    static func earliestExpiration(_ records: [ResourceRecord]) -> Int64? {
-        let now = Int64(time(nil))
-        var earliest: Int64? = nil
-        for record in records {
-            guard case .rrsig(let rrsig) = record.data else { continue }
-            let delta = Int64(Int32(bitPattern: rrsig.expiration &- UInt32(truncatingIfNeeded: now)))
-            earliest = min(earliest ?? .max, now + delta)
-        }
-        return earliest
+        summary.withLock { $0?.earliestExpiration }.map { $0 - Self.renewalMargin(validity: validity) }
     }
 
     /// Signatures with no more than this left are renewed at the next version.
     public static func renewalMargin(validity: UInt32) -> Int64 { Int64(validity) / 4 + Int64(validity) / 16 + 1 }
-
-    /// Whether two versions hold the same data, RRSIG and NSEC3 records and the SOA serial aside.
-    static func sameData(_ image: [ResourceRecord], _ prepared: [ResourceRecord]) -> Bool {
-        func data(_ records: [ResourceRecord]) -> Set<ResourceRecord> {
-            var result = Set<ResourceRecord>()
-            for var record in records where record.type != .rrsig && record.type != .nsec3 {
-                if case .soa(var soa) = record.data {
-                    soa.serial = 0
-                    record.data = .soa(soa)
-                }
-                result.insert(record)
-            }
-            return result
-        }
-        return data(image) == data(prepared)
-    }
 }

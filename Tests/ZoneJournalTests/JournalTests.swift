@@ -8,14 +8,39 @@ import Testing
 @testable import ZoneJournal
 
 @Suite struct JournalTests {
-    static func signed(
-        _ text: String, keys: [ZoneKey], clock: SignerClock, image: [ResourceRecord]? = nil
-    ) throws
-        -> [ResourceRecord]
-    {
-        let signer = try ZoneSigner(zone: try SignerFixtures.zone(text), keys: keys, clock: clock)
-        if let image { signer.adoptSignatures(from: image, keepAbove: 3600) }
-        return try signer.signedRecords()
+    /// A zone history in a temporary directory, with the fixture zone's versions published to it as
+    /// the server does (signed by one key set on a clock the test moves).
+    struct Versions {
+        let directory: TemporaryDirectory
+        let history: ZoneHistory
+        let keys: [ZoneKey]
+        let clock = ManualClock(1_700_000_000)
+        let configuration: SignerConfiguration
+
+        init(configuration: SignerConfiguration = SignerConfiguration()) throws {
+            directory = try TemporaryDirectory()
+            history = try ZoneHistory(
+                origin: try DNSName(text: "example.test."), directory: directory.path, limits: JournalLimits())
+            keys = try SignerFixtures.keys(.ecdsaP256SHA256, csk: true)
+            self.configuration = configuration
+        }
+
+        var margin: Int64 { ZoneHistory.renewalMargin(validity: configuration.validity) }
+
+        func publish(_ text: String, signed: Bool = true) throws -> ZoneHistory.PublishOutcome {
+            let zone = try SignerFixtures.zone(text)
+            guard signed else { return try history.publish(zone: zone, signer: nil, fingerprint: nil, keepAbove: 0) }
+            let signer = try ZoneSigner(zone: zone, keys: keys, configuration: configuration, clock: clock.clock)
+            return try history.publish(zone: signer.zone, signer: signer, fingerprint: nil, keepAbove: margin)
+        }
+
+        /// The history's changes as one applied to `records`.
+        static func apply(_ diff: ZoneDiff, to records: [ResourceRecord]) -> Set<ResourceRecord> {
+            var applied = Set(records.filter { $0.type != .soa })
+            applied.subtract(diff.deleted)
+            applied.formUnion(diff.added)
+            return applied
+        }
     }
 
     static func withSerial(_ serial: Int, _ extra: String = "") -> String {
@@ -23,11 +48,16 @@ import Testing
     }
 
     @Test func diffOfAChangedZoneCarriesOnlyTheChangeAndItsSignatures() throws {
-        let keys = try SignerFixtures.keys(.ecdsaP256SHA256, csk: true)
-        let clock = ManualClock(1_700_000_000)
-        let v1 = try Self.signed(Self.withSerial(1), keys: keys, clock: clock.clock)
-        let v2 = try Self.signed(Self.withSerial(2, "new A 192.0.2.200\n"), keys: keys, clock: clock.clock, image: v1)
-        let diff = try #require(ZoneDiff.between(old: v1, new: v2))
+        let versions = try Versions()
+        #expect(try versions.publish(Self.withSerial(1)) == .first)
+        let v1 = versions.history.records
+        #expect(v1.count > 30 && v1.first?.type == .soa)
+        #expect(v1.contains { $0.type == .nsec3 } && v1.contains { $0.type == .dnskey })
+        guard case .changed(let diff) = try versions.publish(Self.withSerial(2, "new A 192.0.2.200\n")) else {
+            Issue.record("expected a journaled change")
+            return
+        }
+        let v2 = versions.history.records
         #expect(diff.fromSerial == 1 && diff.toSerial == 2)
         let added = Set(diff.added.map { "\($0.name.text) \($0.type)" })
         // The new A and its RRSIG, the SOA's new RRSIG, and NSEC3 records whose chain changed.
@@ -38,64 +68,103 @@ import Testing
         #expect(diff.added.filter { $0.type == .nsec3 }.count == 2)  // the new one and its predecessor
         #expect(diff.deleted.filter { $0.type == .nsec3 }.count == 1)
         #expect(diff.added.count < 12 && diff.deleted.count < 8)
-        // Applying the diff to v1 gives v2.
-        var applied = Set(v1.filter { $0.type != .soa })
-        applied.subtract(diff.deleted)
-        applied.formUnion(diff.added)
-        #expect(applied == Set(v2.filter { $0.type != .soa }))
+        #expect(Versions.apply(diff, to: v1) == Set(v2.filter { $0.type != .soa }))
+        #expect(versions.history.journal.count == 1)
     }
 
     @Test func adoptionKeepsSignaturesUntilTheirRenewalIsDue() throws {
-        let keys = try SignerFixtures.keys(.ecdsaP256SHA256, csk: true)
-        let clock = ManualClock(1_700_000_000)
-        let configuration = SignerConfiguration(validity: 3600)
-        let margin = ZoneHistory.renewalMargin(validity: 3600)
-        func sign(_ image: [ResourceRecord]?) throws -> (records: [ResourceRecord], adopted: Int) {
-            let signer = try ZoneSigner(
-                zone: try SignerFixtures.zone(Self.withSerial(1)), keys: keys, configuration: configuration,
-                clock: clock.clock)
-            let adopted = image.map { signer.adoptSignatures(from: $0, keepAbove: margin) } ?? 0
-            return (try signer.signedRecords(), adopted)
-        }
-        let first = try sign(nil)
-        clock.advance(by: 3600 - margin - 60)  // more than the margin left: every signature kept
-        let kept = try sign(first.records)
-        #expect(kept.adopted > 20 && kept.records == first.records)
-        clock.advance(by: 120)  // now within the margin: every signature re-made
-        let renewed = try sign(kept.records)
-        #expect(renewed.adopted == 0)
+        let versions = try Versions(configuration: SignerConfiguration(validity: 3600))
+        _ = try versions.publish(Self.withSerial(1))
+        let first = versions.history.records
         let rrsigs = { (records: [ResourceRecord]) in Set(records.filter { $0.type == .rrsig }) }
-        #expect(rrsigs(renewed.records).isDisjoint(with: rrsigs(kept.records)))
+        // Same data, same serial: nothing to journal.
+        let again = try versions.publish(Self.withSerial(1))
+        #expect(again == .unchanged, "\(again)")
+        versions.clock.advance(by: 3600 - versions.margin - 60)  // more than the margin left: kept
+        guard case .changed(let kept) = try versions.publish(Self.withSerial(2)) else {
+            Issue.record("expected a journaled change")
+            return
+        }
+        // Only the SOA changed, so only its RRSIG.
+        #expect(kept.deleted.map(\.type) == [.rrsig] && kept.added.map(\.type) == [.rrsig])
+        #expect(rrsigs(versions.history.records).subtracting(rrsigs(first)).count == 1)
+        versions.clock.advance(by: 120)  // now within the margin: every signature re-made
+        // The same data under the same serial with other signatures must get a new serial.
+        #expect(try versions.publish(Self.withSerial(2)) == .sameSerial)
+        guard case .changed(let renewed) = try versions.publish(Self.withSerial(3)) else {
+            Issue.record("expected a journaled change")
+            return
+        }
+        #expect(rrsigs(versions.history.records).isDisjoint(with: rrsigs(first)))
+        #expect(renewed.added.filter { $0.type == .rrsig }.count == rrsigs(first).count)
+        let due = try #require(versions.history.resignDue(validity: 3600))
+        #expect(due > 1_700_000_000 + 3600)
+    }
+
+    @Test func narrowAndUnsignedZonesAreJournaledToo() throws {
+        let narrow = try Versions(configuration: SignerConfiguration(denial: .nsec3Narrow))
+        _ = try narrow.publish(Self.withSerial(1))
+        #expect(narrow.history.records.contains { $0.type == .nsec3 }, "secondaries get a full chain")
+        guard case .changed(let diff) = try narrow.publish(Self.withSerial(2, "new A 192.0.2.200\n")) else {
+            Issue.record("expected a journaled change")
+            return
+        }
+        #expect(diff.added.filter { $0.type == .nsec3 }.count == 2)
+        let unsigned = try Versions()
+        _ = try unsigned.publish(Self.withSerial(1), signed: false)
+        let v1 = unsigned.history.records
+        #expect(!v1.contains { $0.type == .rrsig })
+        guard case .changed(let plain) = try unsigned.publish(Self.withSerial(2, "new A 192.0.2.200\n"), signed: false)
+        else {
+            Issue.record("expected a journaled change")
+            return
+        }
+        #expect(plain.deleted.isEmpty && plain.added.map(\.type) == [.a])
+        #expect(Versions.apply(plain, to: v1) == Set(unsigned.history.records.filter { $0.type != .soa }))
+    }
+
+    @Test func anAXFRFromTheImageIsTheVersionBetweenTwoSOAs() throws {
+        let versions = try Versions()
+        _ = try versions.publish(Self.withSerial(1))
+        let records = versions.history.records
+        let question = [UInt8]([0]) + [0, 252, 0, 1]
+        var transfer = try #require(
+            versions.history.transfer(id: 7, queryFlags: 0x0100, question: question, messageLimit: 1000))
+        var writer = WireWriter(capacity: 65535)
+        var answers: [ResourceRecord] = []
+        var messages = 0
+        while transfer.next(into: &writer) {
+            let message = try Message(decoding: writer.bytes)
+            #expect(message.header.id == 7 && writer.count <= 1000 + 600)
+            #expect(message.questions.count == (messages == 0 ? 1 : 0))
+            answers += message.answers
+            messages += 1
+        }
+        #expect(messages > 3)
+        #expect(answers == records + [records[0]])
+        #expect(transfer.recordsWritten == records.count + 1)
     }
 
     @Test func journalSurvivesReopeningCutsATornTailAndCondenses() throws {
-        let directory = try TemporaryDirectory()
-        let keys = try SignerFixtures.keys(.ecdsaP256SHA256, csk: true)
-        let clock = ManualClock(1_700_000_000)
-        let history = try ZoneHistory(
-            origin: try DNSName(text: "example.test."), directory: directory.path, limits: JournalLimits())
-        var versions: [[ResourceRecord]] = []
-        var image: [ResourceRecord]? = nil
+        let versions = try Versions()
+        let directory = versions.directory
+        let history = versions.history
+        var imageRecords: [[ResourceRecord]] = []
         for serial in 1...4 {
-            let records = try Self.signed(
-                Self.withSerial(serial, "v\(serial) TXT \"\(serial)\"\n"), keys: keys, clock: clock.clock, image: image)
-            _ = try history.publish(records)
-            versions.append(records)
-            image = records
+            _ = try versions.publish(Self.withSerial(serial, "v\(serial) TXT \"\(serial)\"\n"))
+            imageRecords.append(history.records)
         }
         #expect(history.journal.count == 3)
         // Reopen: same content.
         let reopened = try ZoneHistory(
             origin: try DNSName(text: "example.test."), directory: directory.path, limits: JournalLimits())
         #expect(reopened.journal.diffs == history.journal.diffs)
-        #expect(reopened.serial == 4)
+        #expect(reopened.serial == 4 && reopened.records == imageRecords[3])
+        #expect(reopened.resignDue(validity: 14 * 86_400) == history.resignDue(validity: 14 * 86_400))
         // Condensed from 1: v1's TXT is gone, v4's is there, v2 and v3 cancel out.
         let condensed = try #require(reopened.journal.changes(from: 1))
         #expect(condensed.fromSerial == 1 && condensed.toSerial == 4)
-        var applied = Set(versions[0].filter { $0.type != .soa })
-        applied.subtract(condensed.deleted)
-        applied.formUnion(condensed.added)
-        #expect(applied == Set(versions[3].filter { $0.type != .soa }))
+        #expect(Versions.apply(condensed, to: imageRecords[0]) == Set(imageRecords[3].filter { $0.type != .soa }))
         #expect(!condensed.added.contains { $0.name.text.hasPrefix("v2.") })
         #expect(reopened.journal.changes(from: 0) == nil)
         // A torn tail (half a record) is cut at load; the intact records stay.
@@ -108,6 +177,13 @@ import Testing
         let afterCrash = try Journal(path: path)
         #expect(afterCrash.count == 3)
         #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int == size - 11)
+        // A damaged image restarts the history: the journal no longer meets it.
+        let image = directory.file("example.test.image")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: image))
+        try bytes.prefix(bytes.count - 5).write(to: URL(fileURLWithPath: image))
+        let restarted = try ZoneHistory(
+            origin: try DNSName(text: "example.test."), directory: directory.path, limits: JournalLimits())
+        #expect(restarted.serial == nil && restarted.journal.count == 0)
     }
 
     @Test func journalDropsTheOldestVersionsBeyondItsLimits() throws {

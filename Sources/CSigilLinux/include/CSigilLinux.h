@@ -40,6 +40,9 @@ int CSigilLinux_switch_remaining_threads(unsigned int uid, unsigned int gid, con
 
 // Names the calling thread (truncated to the 15 bytes Linux keeps), for top -H and debuggers.
 int CSigilLinux_set_thread_name(const char *name);
+
+// Returns the allocator's free pages to the system (glibc malloc_trim, which Glibc does not export).
+int CSigilLinux_release_free_memory(void);
 #endif
 
 #endif

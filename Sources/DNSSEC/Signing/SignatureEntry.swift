@@ -7,7 +7,7 @@ package final class SignatureEntry: Sendable {
     package let count: UInt16
     /// From this time on the entry is re-signed before use; always before `expiration`.
     let refreshAt: Int64
-    let expiration: Int64
+    package let expiration: Int64
 
     init(records: [UInt8], count: UInt16, refreshAt: Int64, expiration: Int64) {
         self.records = records

@@ -1,3 +1,4 @@
+import CSigilLinux
 import DNSSEC
 import DNSWire
 import DNSZone
@@ -23,19 +24,27 @@ extension ZoneCatalog {
     }
 
     /// `published` (the zone's records with its apex DNSSEC records) with the SOA serial this
-    /// version gets.
+    /// version gets, and the fingerprint of its data that goes into the image.
     func withVersionSerial(
         _ published: [ResourceRecord], config: ZoneConfig, entry: CatalogJournals.Entry, bump: Bool
-    ) -> [ResourceRecord] {
+    ) -> (records: [ResourceRecord], fingerprint: DataFingerprint) {
+        let fingerprint = DataFingerprint(published)
+        let fileSerial =
+            published.first { $0.type == .soa }.map { record -> UInt32 in
+                if case .soa(let soa) = record.data { return soa.serial }
+                return 0
+            } ?? 0
         let serial = entry.history.serial(
-            for: published, policy: config.journalSettings.serial, bump: bump, now: Int64(time(nil)))
-        return published.map { record in
+            for: fingerprint, fileSerial: fileSerial, policy: config.journalSettings.serial, bump: bump,
+            now: Int64(time(nil)))
+        let records = published.map { record in
             guard case .soa(var soa) = record.data, soa.serial != serial else { return record }
             soa.serial = serial
             var record = record
             record.data = .soa(soa)
             return record
         }
+        return (records, fingerprint)
     }
 
     enum VersionOutcome {
@@ -46,29 +55,18 @@ extension ZoneCatalog {
         case failed
     }
 
-    /// Records the loaded version in the zone's history (journal and image, durably).
-    func publishVersion(_ loaded: LoadedZone, entry: CatalogJournals.Entry) -> VersionOutcome {
-        let records: [ResourceRecord]
-        if let signer = loaded.signer {
-            guard signer.configuration.denial == .nsec3 else {
-                logger.warning(
-                    "zone \(loaded.config.origin.text): nsec3-narrow zones are not journaled; IXFR falls back to AXFR")
-                return .published
-            }
-            signer.adoptSignatures(
-                from: entry.history.records,
-                keepAbove: ZoneHistory.renewalMargin(validity: signer.configuration.validity))
-            do {
-                records = try signer.signedRecords()
-            } catch {
-                logger.error("zone \(loaded.config.origin.text): signed version not made: \(error)")
-                return .failed
-            }
-        } else {
-            records = loaded.zone.records
-        }
-        do {
-            switch try entry.history.publish(records) {
+    /// Records the loaded version in the zone's history (journal and image, durably). Freed
+    /// memory goes back to the system afterwards: writing a large zone's version passes through
+    /// many small allocations that would otherwise stay in the allocator's arenas.
+    func publishVersion(
+        _ loaded: LoadedZone, entry: CatalogJournals.Entry, fingerprint: DataFingerprint?
+    ) -> VersionOutcome {
+        defer { _ = CSigilLinux_release_free_memory() }
+        let keepAbove = ZoneHistory.renewalMargin(validity: loaded.signer?.configuration.validity ?? 0)
+        do throws(VersionError) {
+            switch try entry.history.publish(
+                zone: loaded.zone, signer: loaded.signer, fingerprint: fingerprint, keepAbove: keepAbove)
+            {
             case .first, .unchanged: return .published
             case .changed(let diff):
                 logger.info(
@@ -78,7 +76,7 @@ extension ZoneCatalog {
             case .sameSerial: return .needsNewSerial
             }
         } catch {
-            logger.error("zone \(loaded.config.origin.text): journal write failed: \(error)")
+            logger.error("zone \(loaded.config.origin.text): version not journaled: \(error)")
             return .failed
         }
     }
@@ -94,7 +92,8 @@ extension ZoneCatalog {
     func applyUpdate(_ update: UpdateMessage, config: ZoneConfig) -> RCode {
         tlsa.serialized { () -> RCode in
             guard let entry = journals.entry(for: config, logger: logger) else { return .refused }
-            let served = entry.history.records.filter { $0.type != .rrsig && $0.type != .nsec3 }
+            // The served version's data: the zone answers come from (apex DNSSEC records included).
+            let served = serving.first { $0.config.origin == config.origin }?.zone.records ?? []
             do throws(UpdateFailure) {
                 try update.checkPrerequisites(served)
             } catch {

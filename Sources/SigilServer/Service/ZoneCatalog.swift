@@ -4,6 +4,7 @@ import DNSZone
 import Logging
 import QueryPipeline
 import Synchronization
+import ZoneJournal
 
 /// Loads the configured zones and publishes them to a ``ZoneStore``, keeping the last good
 /// version of each zone: a zone whose file fails to load on reload goes on serving as it was,
@@ -97,6 +98,7 @@ public final class ZoneCatalog: Sendable {
         }
         let tlsaPrepare = tlsa.preparation(for: config, served: previous, logger: logger)
         let journal = journals.entry(for: config, logger: logger)
+        var fingerprint: DataFingerprint? = nil
         let result = ZoneFileLoad(file: config.file, origin: config.origin) { origin, records in
             var records = tlsaPrepare?(origin, records) ?? records
             if let journal { records = self.replayUpdates(records, origin: origin, entry: journal) }
@@ -104,12 +106,14 @@ public final class ZoneCatalog: Sendable {
             // A key-set change raises the serial (rollovers); a journaled zone then applies its serial policy.
             let keyed = self.keySerial(published, config, signing, previous: previous, keysDirectory: keysDirectory)
             guard let journal else { return keyed }
-            return self.withVersionSerial(keyed, config: config, entry: journal, bump: bump)
+            let version = self.withVersionSerial(keyed, config: config, entry: journal, bump: bump)
+            fingerprint = version.fingerprint
+            return version.records
         }
         for line in result.warnings { logger.warning("\(line)") }
         if let zone = result.zone, let loaded = served(config, zone, signing: signing, keysDirectory: keysDirectory) {
             guard let journal else { return loaded }
-            switch publishVersion(loaded, entry: journal) {
+            switch publishVersion(loaded, entry: journal, fingerprint: fingerprint) {
             case .published: return loaded
             case .needsNewSerial:
                 return bump ? nil : load(config, previous: previous, keysDirectory: keysDirectory, bump: true)

@@ -57,7 +57,7 @@ extension TransferService {
         // The client's size as the pipeline reads it: 512 without EDNS, never less than 512.
         let asked = query.hasEDNS ? max(512, Int(query.udpPayloadSize)) : 512
         let limit = min(response.count, asked) - (signer == nil ? 0 : 256)
-        let soa = served.zone.records.first { $0.type == .soa }
+        let soa = catalog.journals.entry(origin: served.zone.origin)?.history.soa
         var records = ixfrRecords(message, origin: served.zone.origin, servedSerial: served.zone.serial) ?? []
         if records.isEmpty, let soa { records = [soa] }
         var writer = Self.transferMessage(id: query.id, question: question, records: records, limit: limit)

@@ -5,6 +5,7 @@ import Logging
 import QueryPipeline
 import Synchronization
 import TSIG
+import ZoneJournal
 import ZoneTransfer
 
 /// Zone transfers, NOTIFY and TSIG for the served zones, shared by every transport thread.
@@ -217,6 +218,17 @@ public final class TransferService: Sendable {
             return ixfr
         }
         let question = Array(UnsafeRawBufferPointer(rebasing: message[12..<query.questionEnd]))
+        let who = "\(context.peer)\(keyName.map { " key \($0.text)" } ?? "")"
+        // A journaled zone is sent from its image: the version, signatures included, that later
+        // IXFRs start from.
+        if let history = catalog.journals.entry(origin: served.zone.origin)?.history,
+            history.serial == served.zone.serial,
+            let image = history.transfer(
+                id: query.id, queryFlags: query.flags, question: question, messageLimit: 65535 - 512)
+        {
+            logger.info("\(query.type) of \(served.zone.origin.text) to \(who) from the journal's image")
+            return TransferResponseStream(axfr: image, signer: signer, logger: logger, peer: context.peer)
+        }
         do {
             let axfr = try AXFRStream(
                 zone: served.zone, signer: served.signer, id: query.id, queryFlags: query.flags, question: question,
@@ -246,16 +258,31 @@ public final class TransferService: Sendable {
     }
 }
 
+/// What makes an AXFR's messages: the zone and its signer (`AXFRStream`) or a journaled zone's
+/// image (`ImageTransfer`).
+protocol TransferMessages {
+    var origin: DNSName { get }
+    var messagesWritten: Int { get }
+    var recordsWritten: Int { get }
+    mutating func next(into writer: inout WireWriter) -> Bool
+}
+
+extension AXFRStream: TransferMessages {
+    var origin: DNSName { zone.origin }
+}
+
+extension ImageTransfer: TransferMessages {}
+
 /// An AXFR's messages, each signed when the request was (RFC 8945 §5.3.1: every message, each MAC
 /// covering the previous one).
-final class TransferResponseStream: ResponseStream {
-    private var axfr: AXFRStream
+final class TransferResponseStream<Messages: TransferMessages>: ResponseStream {
+    private var axfr: Messages
     private var signer: TSIGSigner?
     private var writer = WireWriter(capacity: 65535)
     private let logger: Logger
     private let peer: IPEndpoint
 
-    init(axfr: AXFRStream, signer: TSIGSigner?, logger: Logger, peer: IPEndpoint) {
+    init(axfr: Messages, signer: TSIGSigner?, logger: Logger, peer: IPEndpoint) {
         self.axfr = axfr
         self.signer = signer
         self.logger = logger
@@ -265,7 +292,7 @@ final class TransferResponseStream: ResponseStream {
     func next(into response: UnsafeMutableRawBufferPointer) -> Int? {
         guard axfr.next(into: &writer) else {
             logger.info(
-                "AXFR of \(axfr.zone.origin.text) to \(peer) done: \(axfr.messagesWritten) messages, \(axfr.recordsWritten) records"
+                "AXFR of \(axfr.origin.text) to \(peer) done: \(axfr.messagesWritten) messages, \(axfr.recordsWritten) records"
             )
             return nil
         }

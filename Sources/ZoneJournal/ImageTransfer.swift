@@ -1,0 +1,111 @@
+import DNSWire
+
+/// The messages of an AXFR response (RFC 5936) read from a zone's image: exactly the version the
+/// journal's differences lead to, signatures included, so a secondary that takes this AXFR can
+/// follow with IXFRs. Each record is copied from the file with its owner name compressed; memory
+/// is the reader's buffer and the message, whatever the zone's size.
+public struct ImageTransfer {
+    private let reader: RecordFile.Reader
+    public let origin: DNSName
+    let id: UInt16
+    let flags: UInt16
+    let question: [UInt8]
+    /// The most a message may hold, leaving room for a TSIG record.
+    let limit: Int
+    /// The SOA, sent first and again last.
+    let soa: [UInt8]
+    /// The record read but not yet written (it did not fit in the last message).
+    private var held: UnsafeRawBufferPointer? = nil
+    private var state = State.opening
+    public private(set) var messagesWritten = 0
+    public private(set) var recordsWritten = 0
+    /// Set when the image turned out damaged mid-transfer (the transfer is cut short).
+    public var damaged: Bool { reader.damaged }
+
+    enum State { case opening, records, closing, done }
+
+    init?(
+        reader: RecordFile.Reader, origin: DNSName, id: UInt16, queryFlags: UInt16, question: [UInt8],
+        messageLimit: Int
+    ) {
+        guard let first = reader.next() else { return nil }
+        self.reader = reader
+        self.origin = origin
+        self.id = id
+        // QR, AA; RD and CD echoed (RFC 5936 §2.2.1).
+        flags = 0x8400 | (queryFlags & 0x0110)
+        self.question = question
+        limit = messageLimit
+        soa = Array(first)
+    }
+
+    public var isFinished: Bool { state == .done }
+
+    /// Writes the next message into `writer` (reset first). False when the transfer is complete.
+    public mutating func next(into writer: inout WireWriter) -> Bool {
+        guard state != .done else { return false }
+        writer.reset()
+        writer.writeUInt16(id)
+        writer.writeUInt16(flags)
+        let first = messagesWritten == 0
+        writer.writeUInt16(first ? 1 : 0)
+        writer.writeUInt16(0)
+        writer.writeUInt16(0)
+        writer.writeUInt16(0)
+        if first { writer.writeBytes(question) }
+        var answers = 0
+        while state != .done {
+            let placed: Placement
+            switch state {
+            case .opening, .closing:
+                placed = soa.withUnsafeBytes { Self.place($0, into: &writer, answers: answers, limit: limit) }
+            case .records:
+                guard let record = held ?? reader.next() else {
+                    state = reader.damaged ? .done : .closing
+                    continue
+                }
+                placed = Self.place(record, into: &writer, answers: answers, limit: limit)
+                // The reader's buffer keeps a record that did not fit until the next read.
+                held = placed == .full ? record : nil
+            case .done:
+                placed = .malformed
+            }
+            switch placed {
+            case .malformed:
+                state = .done
+            case .full:
+                finish(&writer, answers: answers)
+                return true
+            case .written:
+                answers += 1
+                if state == .opening { state = .records } else if state == .closing { state = .done }
+            }
+        }
+        finish(&writer, answers: answers)
+        return true
+    }
+
+    enum Placement { case written, full, malformed }
+
+    /// Writes one uncompressed record with its owner compressed, unless the message would pass
+    /// `limit` with it (a message always takes its first record).
+    private static func place(
+        _ record: UnsafeRawBufferPointer, into writer: inout WireWriter, answers: Int, limit: Int
+    ) -> Placement {
+        guard let fields = WireRecord(record) else { return .malformed }
+        let mark = writer.mark()
+        writer.writeName(wire: UnsafeRawBufferPointer(rebasing: record[..<fields.ownerLength]), compress: true)
+        writer.writeBytes(UnsafeRawBufferPointer(rebasing: record[fields.ownerLength...]))
+        if writer.count > limit && answers > 0 {
+            writer.rollback(to: mark)
+            return .full
+        }
+        return .written
+    }
+
+    private mutating func finish(_ writer: inout WireWriter, answers: Int) {
+        writer.patchUInt16(UInt16(answers), at: 6)
+        messagesWritten += 1
+        recordsWritten += answers
+    }
+}

@@ -1,0 +1,104 @@
+import DNSWire
+
+/// Writes a new version of a zone's image while diffing it against the old one, both walked once
+/// in transfer order (`SignedImage`): the maker asks for the old records of each owner before it
+/// makes that owner's new ones (`take`, which is where old signatures can be reused), then hands
+/// the new records over (`emit`). Old owners passed over are deleted whole; within an owner the
+/// records are compared byte for byte. Memory: one owner's records of each version, the changes,
+/// and a write buffer.
+final class VersionBuilder {
+    /// An owner's place in transfer order.
+    struct Key {
+        var phase: Int
+        var owner: DNSName
+
+        static func compare(_ left: Key, _ right: Key) -> Int {
+            if left.phase != right.phase { return left.phase < right.phase ? -1 : 1 }
+            return DNSName.canonicalCompare(left.owner, right.owner)
+        }
+    }
+
+    /// The old image after its header, if there is one.
+    private let old: RecordFile.Reader?
+    /// The old image's next record, read ahead, with its key.
+    private var lookahead: (key: Key, payload: [UInt8])?
+    private let writer: RecordFile.Writer
+    private(set) var deleted: [[UInt8]] = []
+    private(set) var added: [[UInt8]] = []
+    private(set) var newSOA: [UInt8]? = nil
+    private(set) var expirations = Expirations()
+    /// Set when the old image turned out damaged: its history cannot be trusted.
+    private(set) var oldDamaged = false
+
+    init(old: RecordFile.Reader?, writing path: String, fingerprint: DataFingerprint?) throws(RecordFile.IOFailure) {
+        self.old = old
+        writer = try RecordFile.Writer(replacing: path)
+        try writer.append(SignedImage.header(fingerprint))
+        advance()
+    }
+
+    private func advance() {
+        lookahead = nil
+        guard let old, let payload = old.next() else {
+            if old?.damaged == true { oldDamaged = true }
+            return
+        }
+        guard let record = WireRecord(payload), let owner = try? DNSName(wire: payload[..<record.ownerLength]) else {
+            oldDamaged = true
+            return
+        }
+        lookahead = (Key(phase: record.phase(in: payload), owner: owner), Array(payload))
+    }
+
+    /// The old version's records at `key`. Records of owners before it that no new owner took are
+    /// deleted.
+    func take(_ key: Key) -> [[UInt8]] {
+        var taken: [[UInt8]] = []
+        while let (oldKey, payload) = lookahead {
+            let order = Key.compare(oldKey, key)
+            if order > 0 { break }
+            if order < 0 {
+                if !Self.isSOA(payload) { deleted.append(payload) }
+            } else {
+                taken.append(payload)
+            }
+            advance()
+        }
+        return taken
+    }
+
+    /// Writes the new records of one owner (`old`: what `take` gave for it) and notes the changes.
+    func emit(_ records: [[UInt8]], old: [[UInt8]]) throws(RecordFile.IOFailure) {
+        for payload in records {
+            try writer.append(payload)
+            payload.withUnsafeBytes { bytes in
+                if let record = WireRecord(bytes) { expirations.note(record, in: bytes) }
+            }
+            if Self.isSOA(payload) { newSOA = payload }
+        }
+        if old.isEmpty {
+            added += records.filter { !Self.isSOA($0) }
+            return
+        }
+        let oldSet = Set(old)
+        let newSet = Set(records)
+        // The SOA is not a deletion or an addition: a difference names the old and new SOA apart.
+        deleted += old.filter { !newSet.contains($0) && !Self.isSOA($0) }
+        added += records.filter { !oldSet.contains($0) && !Self.isSOA($0) }
+    }
+
+    /// Takes the rest of the old version as deleted.
+    func finishOld() {
+        while let (_, payload) = lookahead {
+            if !Self.isSOA(payload) { deleted.append(payload) }
+            advance()
+        }
+    }
+
+    func commit() throws(RecordFile.IOFailure) { try writer.commit() }
+    func discard() { writer.discard() }
+
+    static func isSOA(_ payload: [UInt8]) -> Bool {
+        payload.withUnsafeBytes { WireRecord($0)?.type == RRType.soa.rawValue }
+    }
+}
