@@ -139,6 +139,12 @@ struct SecondaryFleetTests {
                 reply?.message.answers.contains { $0.type == .a } == true, "\(secondary.kind): \(reply?.stdout ?? "")")
         }
         #expect(primary.sigil.log.contains("NOTIFY fleet.test. serial 2"), "\(primary.sigil.log)")
+        // Each secondary's answer carries a TSIG chained to our NOTIFY's, and it verifies.
+        for secondary in secondaries {
+            let acknowledged = "NOTIFY fleet.test. serial 2 to 127.0.0.1:\(secondary.port): acknowledged"
+            #expect(primary.sigil.waitForLog(acknowledged), "\(secondary.kind):\n\(primary.sigil.log)")
+        }
+        #expect(!primary.sigil.log.contains("answer discarded"), "\(primary.sigil.log)")
     }
 
     /// `dig` AXFR output: the status of a refused transfer, or the records.

@@ -107,3 +107,67 @@ import Testing
         }
     }
 }
+
+@Suite struct TSIGResponseTests {
+    let key = try! TSIGKeyFile.makeKey(name: "xfr-key", algorithm: .hmacSHA256, secret: Array(0..<32))
+
+    /// A request signed with `key` at `now`, the signer that signed it, and the responder's signer.
+    func exchange(now: UInt64) throws -> (request: [UInt8], requester: TSIGSigner, responder: TSIGSigner) {
+        var writer = TSIGTests().query()
+        var requester = TSIGSigner(key: key)
+        try requester.sign(&writer, now: now)
+        var query = Query()
+        let verdict = try writer.bytes.withUnsafeBytes { message in
+            try query.decode(message)
+            return TSIG.verify(message: message, range: query.tsig!, keyring: TSIGKeyring([key]), now: now)
+        }
+        guard case .verified(let responder) = verdict else { throw TSIGFailure("request not verified") }
+        return (writer.bytes, requester, responder)
+    }
+
+    /// The request's header and question turned into a response (QR set).
+    func response(to request: [UInt8]) -> WireWriter {
+        var writer = WireWriter(capacity: 512)
+        writer.writeBytes(Array(request[0..<2]))
+        writer.writeUInt16(0x8000)
+        writer.writeUInt16(1)
+        writer.writeUInt16(0)
+        writer.writeUInt16(0)
+        writer.writeUInt16(0)
+        writer.writeBytes(Array(request[12..<(12 + 14 + 4)]))
+        return writer
+    }
+
+    func check(_ bytes: [UInt8], _ requester: TSIGSigner, now: UInt64) -> TSIG.ResponseCheck {
+        bytes.withUnsafeBytes { TSIG.check(response: $0, requestSigner: requester, now: now) }
+    }
+
+    @Test func aSignedAnswerChainedToTheRequestVerifies() throws {
+        let now: UInt64 = 1_700_000_000
+        let (request, requester, responderSigner) = try exchange(now: now)
+        var responder = responderSigner
+        var answer = response(to: request)
+        try responder.sign(&answer, now: now + 1)
+        #expect(check(answer.bytes, requester, now: now + 2) == .verified)
+        // Tampered, unsigned, or signed without the chain to our request: discarded.
+        var tampered = answer.bytes
+        tampered[3] ^= 0x05
+        #expect(check(tampered, requester, now: now + 2) == .unauthenticated("BADSIG"))
+        #expect(check(response(to: request).bytes, requester, now: now + 2) == .unauthenticated("unsigned"))
+        var unchained = response(to: request)
+        var stranger = TSIGSigner(key: key)
+        try stranger.sign(&unchained, now: now + 1)
+        #expect(check(unchained.bytes, requester, now: now + 2) == .unauthenticated("BADSIG"))
+    }
+
+    @Test func theSecondarysTSIGErrorIsReported() throws {
+        let now: UInt64 = 1_700_000_000
+        let (request, requester, _) = try exchange(now: now)
+        var answer = response(to: request)
+        let record = try request.withUnsafeBytes { message in
+            try TSIGRecord(message: message, range: TSIG.layout(of: message)!.tsig!)
+        }
+        TSIGSigner.appendUnsigned(error: .badKey, record: record, now: now, to: &answer)
+        #expect(check(answer.bytes, requester, now: now) == .refusedOurs(.badKey))
+    }
+}

@@ -84,7 +84,22 @@ final class NotifySender: Sendable {
             var signer = key.map { TSIGSigner(key: $0) }
             if signer != nil { try? signer!.sign(&message, now: TSIG.currentTime()) }
             let timeout = attempt < Self.backoff.count ? Self.backoff[attempt] : Self.backoff.last!
-            if let rcode = exchange(message.bytes, id: id, with: target.endpoint, timeout: timeout) {
+            let answer = exchange(message.bytes, id: id, with: target.endpoint, timeout: timeout) { response in
+                guard let signer else { return true }
+                switch response.withUnsafeBytes({
+                    TSIG.check(response: $0, requestSigner: signer, now: TSIG.currentTime())
+                }) {
+                case .verified: return true
+                case .refusedOurs(let error):
+                    logger.warning("NOTIFY \(zone.origin.text) to \(target): the secondary refused our TSIG: \(error)")
+                    return true
+                case .unauthenticated(let why):
+                    // RFC 8945 §5.3.1: such an answer is discarded; a real one may still come.
+                    logger.warning("NOTIFY \(zone.origin.text) to \(target): answer discarded, TSIG \(why)")
+                    return false
+                }
+            }
+            if let rcode = answer {
                 if rcode == .noError {
                     logger.info("NOTIFY \(zone.origin.text) serial \(serial) to \(target): acknowledged")
                 } else {
@@ -96,8 +111,11 @@ final class NotifySender: Sendable {
         logger.warning("NOTIFY \(zone.origin.text) serial \(serial) to \(target): no answer after 5 tries")
     }
 
-    /// Sends `message` and waits up to `timeout` seconds for its answer's RCODE.
-    private func exchange(_ message: [UInt8], id: UInt16, with endpoint: IPEndpoint, timeout: Double) -> RCode? {
+    /// Sends `message` and waits up to `timeout` seconds for its answer's RCODE: the first response
+    /// to it that `accept` takes.
+    private func exchange(
+        _ message: [UInt8], id: UInt16, with endpoint: IPEndpoint, timeout: Double, accept: ([UInt8]) -> Bool
+    ) -> RCode? {
         let family = endpoint.address.family == .v4 ? AF_INET : AF_INET6
         let fd = socket(family, Int32(SOCK_DGRAM.rawValue), 0)
         guard fd >= 0 else { return nil }
@@ -113,7 +131,8 @@ final class NotifySender: Sendable {
         while Date() < deadline {
             let received = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             guard received > 0 else { return nil }
-            if let rcode = NotifyMessage.rcode(of: Array(buffer[..<received]), id: id) { return rcode }
+            let response = Array(buffer[..<received])
+            if let rcode = NotifyMessage.rcode(of: response, id: id), accept(response) { return rcode }
         }
         return nil
     }

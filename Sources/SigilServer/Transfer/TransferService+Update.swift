@@ -51,34 +51,8 @@ extension TransferService {
         return answer(rcode)
     }
 
-    /// Where an UPDATE's zone section ends and its TSIG record is (the last additional record,
-    /// if of type TSIG), found without decoding the records.
+    /// Where an UPDATE's zone section ends and its TSIG record is.
     static func updateLayout(_ message: UnsafeRawBufferPointer) -> (questionEnd: Int, tsig: Range<Int>?)? {
-        guard message.count >= 12 else { return nil }
-        func count(_ at: Int) -> Int { Int(message[at]) << 8 | Int(message[at + 1]) }
-        var reader = WireReader(message, offset: 12)
-        do throws(WireError) {
-            for _ in 0..<count(4) {
-                try reader.skipName()
-                try reader.skip(4)
-            }
-            let questionEnd = reader.offset
-            let records = count(6) + count(8) + count(10)
-            var last: (start: Int, type: UInt16)? = nil
-            for _ in 0..<records {
-                let start = reader.offset
-                try reader.skipName()
-                let type = try reader.readUInt16()
-                try reader.skip(6)
-                let length = Int(try reader.readUInt16())
-                try reader.skip(length)
-                last = (start, type)
-            }
-            guard reader.isAtEnd else { return nil }
-            let tsig = last.flatMap { $0.type == 250 && count(10) > 0 ? $0.start..<reader.offset : nil }
-            return (questionEnd, tsig)
-        } catch {
-            return nil
-        }
+        TSIG.layout(of: message)
     }
 }
