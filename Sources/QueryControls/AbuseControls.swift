@@ -41,7 +41,15 @@ public struct AbuseControls: QueryStage {
     ) -> FinishDecision {
         defer { cookies?.state = .none }
         guard rateLimit != nil, !verified else { return .send }
-        return rateLimit!.finish(&response, query: query, answer: answer, context: context)
+        let decision = rateLimit!.finish(&response, query: query, answer: answer, context: context)
+        if rateLimit!.slipped && query.hasEDNS {
+            // The slip keeps OPT, with a fresh server cookie: a real client can come back over
+            // UDP with it, and a valid cookie is never rate limited.
+            let lengthAt = ResponseEncoder.appendOPT(to: &response, query: query, rcode: answer.rcode)
+            let options = cookies == nil ? 0 : cookies!.writeOptions(for: query, context: context, into: &response)
+            if options > 0 { response.patchUInt16(UInt16(options), at: lengthAt) }
+        }
+        return decision
     }
 
     public mutating func permitsFreshSignatures(query: Query, context: QueryContext) -> Bool {

@@ -30,6 +30,8 @@ public struct RateLimitStage {
     let table: BucketTable
     /// Limited responses seen by this worker, for the slip.
     var limited = 0
+    /// Whether the last response counted was slipped.
+    var slipped = false
     /// The key of the response being counted: class, client prefix, then name or node.
     var scratch: [UInt8]
 
@@ -49,6 +51,7 @@ public struct RateLimitStage {
     mutating func finish(
         _ response: inout WireWriter, query: Query, answer: Answer, context: QueryContext
     ) -> FinishDecision {
+        slipped = false
         guard context.transport == .udp, !configuration.clients.isExempt(context.peer.address) else { return .send }
         let (high, low) = configuration.clients.key(context.peer.address)
         scratch.removeAll(keepingCapacity: true)
@@ -84,22 +87,14 @@ public struct RateLimitStage {
         }
         limited &+= 1
         guard configuration.slip > 0, limited % configuration.slip == 0 else { return .drop }
-        Self.slip(&response, questionEnd: query.questionEnd)
+        // No data to reflect; a real client retries over TCP (AbuseControls puts OPT back).
+        ResponseEncoder.truncate(&response, questionEnd: query.questionEnd)
+        slipped = true
         return .send
     }
 
     @inline(__always)
     mutating func appendWord(_ value: Int) {
         withUnsafeBytes(of: UInt32(truncatingIfNeeded: value)) { scratch.append(contentsOf: $0) }
-    }
-
-    /// Cuts a response to its header and question with TC set: no data to reflect, and a real
-    /// client retries over TCP. Nothing is written after it, so the compression table may be
-    /// left as it was.
-    static func slip(_ response: inout WireWriter, questionEnd: Int) {
-        guard response.count >= questionEnd else { return }
-        response.bytes.removeSubrange(questionEnd...)
-        response.bytes[2] |= UInt8(Header.tcBit >> 8)
-        for offset in 6..<12 { response.bytes[offset] = 0 }
     }
 }

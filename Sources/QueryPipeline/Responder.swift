@@ -157,24 +157,43 @@ public struct Responder<Stages: QueryStage> {
     /// ARCOUNT.
     mutating func appendOPT(rcode: RCode, context: QueryContext) {
         guard query.hasEDNS else { return }
+        let lengthAt = ResponseEncoder.appendOPT(to: &writer, query: query, rcode: rcode)
+        let options = stages.writeOptions(for: query, context: context, into: &writer)
+        if options > 0 { writer.patchUInt16(UInt16(options), at: lengthAt) }
+    }
+}
+
+extension ResponseEncoder {
+    /// Appends an OPT record answering `query`'s (our UDP size, DO echoed, the extended bits of
+    /// `rcode`, no options) and counts it in ARCOUNT. Returns where its RDLENGTH is, for options
+    /// written right after it.
+    public static func appendOPT(to writer: inout WireWriter, query: Query, rcode: RCode) -> Int {
         // Root owner, TYPE 41, CLASS (payload size), TTL (extended RCODE, version 0, DO), RDLENGTH:
         // one append.
         let extendedRCode = UInt8(truncatingIfNeeded: rcode.rawValue >> 4)
         let flags: UInt16 = query.dnssecOK ? 0x8000 : 0
-        writer.writeRaw(count: Self.optSize) { out in
+        writer.writeRaw(count: 11) { out in
             out.storeBytes(of: 0, as: UInt8.self)
             out.storeBytes(of: UInt16(41).bigEndian, toByteOffset: 1, as: UInt16.self)
-            out.storeBytes(of: Self.advertisedUDPSize.bigEndian, toByteOffset: 3, as: UInt16.self)
+            out.storeBytes(of: Responder<NoStages>.advertisedUDPSize.bigEndian, toByteOffset: 3, as: UInt16.self)
             out.storeBytes(of: extendedRCode, toByteOffset: 5, as: UInt8.self)
             out.storeBytes(of: 0, toByteOffset: 6, as: UInt8.self)
             out.storeBytes(of: flags.bigEndian, toByteOffset: 7, as: UInt16.self)
             out.storeBytes(of: 0, toByteOffset: 9, as: UInt16.self)
         }
-        let lengthAt = writer.count - 2
-        let options = stages.writeOptions(for: query, context: context, into: &writer)
-        if options > 0 { writer.patchUInt16(UInt16(options), at: lengthAt) }
         let additional = UInt16(writer.bytes[10]) << 8 | UInt16(writer.bytes[11])
         writer.patchUInt16(additional + 1, at: 10)
+        return writer.count - 2
+    }
+
+    /// Cuts a finished response to its header and question, with TC set and the other counts
+    /// zeroed. Names written after it are not compressed against what was cut (only raw records,
+    /// such as OPT, may follow).
+    public static func truncate(_ writer: inout WireWriter, questionEnd: Int) {
+        guard writer.count >= questionEnd else { return }
+        writer.bytes.removeSubrange(questionEnd...)
+        writer.bytes[2] |= UInt8(Header.tcBit >> 8)
+        for offset in 6..<12 { writer.bytes[offset] = 0 }
     }
 }
 

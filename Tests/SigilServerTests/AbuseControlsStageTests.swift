@@ -133,6 +133,39 @@ struct AbuseControlsStageTests {
         #expect(afterRoll?.header.truncated == false)
     }
 
+    @Test func aSlipKeepsOPTWithAFreshCookieThatLetsTheClientBackIn() throws {
+        var limit = RateLimitConfiguration()
+        limit.responsesPerSecond = 1
+        limit.slip = 1
+        let secrets = CookieSecrets(secret: CookieSecrets.parse("00112233445566778899aabbccddeeff"))
+        var responder = Responder(
+            store: try ResponderTests.store(),
+            stages: AbuseControlsPlan(cookies: secrets, rateLimit: limit).makeStage())
+        let client: [UInt8] = [8, 7, 6, 5, 4, 3, 2, 1]
+        // A flood of one name from this /24 (the first few are answered).
+        var slipped: Message? = nil
+        for id in 1...10 {
+            let reply = try Self.respond(
+                &responder, rawQuery(id: UInt16(id), name: "www.it.test", type: 1).withCookie(client, dnssec: true))
+            if reply?.header.truncated == true { slipped = reply }
+        }
+        let slip = try #require(slipped)
+        #expect(slip.answers.isEmpty && slip.authority.isEmpty)
+        #expect(slip.edns != nil && slip.edns?.dnssecOK == true, "the slip keeps OPT (RFC 6891 §7)")
+        // Its fresh server cookie makes the next query a verified one: answered despite the limit.
+        let server = try #require(Self.serverCookie(slip))
+        let back = try Self.respond(
+            &responder, rawQuery(id: 11, name: "www.it.test", type: 1).withCookie(client + server, dnssec: true))
+        #expect(back?.header.truncated == false && back?.answers.count == 1)
+        // Without EDNS, a slip is the bare header and question.
+        var plain: Message? = nil
+        for id in 12...16 {
+            let reply = try Self.respond(&responder, rawQuery(id: UInt16(id), name: "www.it.test", type: 1))
+            if reply?.header.truncated == true { plain = reply }
+        }
+        #expect(plain != nil && plain?.edns == nil && plain?.additional.isEmpty == true)
+    }
+
     @Test func signingBudgetTruncatesColdDenialsOnly() throws {
         var budget = SigningBudgetConfiguration()
         budget.global = 1000
