@@ -26,6 +26,8 @@ public struct SigningBudgetStage {
     /// The client's bucket, found by `permits` and charged by `spent`.
     var index = 0
     var tag: UInt32 = 0
+    /// Whether `permits` found the query counted (UDP, not exempt): `spent` does not look again.
+    var counted = false
 
     static let globalKey: (UInt64, UInt64) = (0, 0)
 
@@ -38,7 +40,8 @@ public struct SigningBudgetStage {
     var now: UInt16 { UInt16(truncatingIfNeeded: ControlClock.monotonicSeconds()) }
 
     mutating func permits(context: QueryContext) -> Bool {
-        guard context.transport == .udp, !configuration.clients.isExempt(context.peer.address) else { return true }
+        counted = context.transport == .udp && !configuration.clients.isExempt(context.peer.address)
+        guard counted else { return true }
         var key = configuration.clients.key(context.peer.address)
         (index, tag) = withUnsafeBytes(of: &key) { perClient.locate($0) }
         let now = self.now
@@ -47,7 +50,7 @@ public struct SigningBudgetStage {
     }
 
     mutating func spent(_ count: Int, context: QueryContext) {
-        guard context.transport == .udp, !configuration.clients.isExempt(context.peer.address) else { return }
+        guard counted else { return }
         let now = self.now
         _ = global.take(Int32(count), index: 0, tag: 1, now: now, rate: Int32(configuration.global), window: 1)
         _ = perClient.take(
