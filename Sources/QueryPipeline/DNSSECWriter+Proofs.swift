@@ -136,7 +136,7 @@ extension DNSSECWriter {
         } else if freshAllowed {
             // A new name's cover: the only signatures a flood of new names can make without bound.
             freshSigned += 1
-            signatures = covers.signatures(key, signer, now: now)
+            signatures = covers.make(key, signer, now: now)
         } else {
             freshRefused = true
             return 1

@@ -37,14 +37,10 @@ package struct CoverRing {
         return nil
     }
 
-    /// The fresh signatures of the cover record `key` of `signer`, from the ring or made now (and
-    /// then kept in place of the oldest). Nil if signing failed.
-    package mutating func signatures(_ key: NarrowKey, _ signer: ZoneSigner, now: Int64) -> SignatureEntry? {
-        if owner === signer {
-            for slot in 0..<Self.capacity where keys[slot] == key {
-                if let entry = entries[slot], entry.isFresh(at: now) { return entry }
-            }
-        } else {
+    /// Signs the cover record `key` of `signer` now, after `cached` missed, and keeps it in place
+    /// of the oldest. Nil if signing failed.
+    package mutating func make(_ key: NarrowKey, _ signer: ZoneSigner, now: Int64) -> SignatureEntry? {
+        if owner !== signer {
             for slot in 0..<Self.capacity { entries[slot] = nil }
             owner = signer
         }
