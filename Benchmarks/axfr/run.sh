@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# AXFR of a signed zone to NSD, side by side: Sigil signing the zone as it transfers it, and Knot DNS
-# serving the same zone presigned (`sigil sign` output, same keys). Prints a Markdown table of the
+# AXFR of a signed zone to NSD, side by side: Sigil (the zone has `transfer:`, so it is journaled and
+# the AXFR is read from the journal's image, signed at load), and Knot DNS serving the same zone
+# presigned (`sigil sign` output, same keys). Prints a Markdown table of the
 # medians of RUNS and Sigil's peak RSS during its transfers against its idle RSS.
 #
 #   Benchmarks/axfr/run.sh [RECORDS]   (default 1000000; env RUNS=3, WORK=dir, PORT=base port,
@@ -150,7 +151,7 @@ s=$(median < sigil.times); k=$(median < knot.times)
 records_sent=$(grep -c . presigned.zone || true)
 echo "| Primary → NSD 4.6.1 | AXFR time (s), median of $runs | ÷ Knot |"
 echo "|---|---:|---:|"
-printf '| Sigil (signs during the transfer) | %.2f | %.2f |\n' "$s" "$(echo "$s / $k" | bc -l)"
+printf '| Sigil (journaled, from its image) | %.2f | %.2f |\n' "$s" "$(echo "$s / $k" | bc -l)"
 printf '| Knot DNS 3.2.6 (presigned) | %.2f | 1.00 |\n' "$k"
 echo
 printf 'Sigil RSS: idle %.1f MiB, peak during transfers %.1f MiB (%.3f× idle). Records transferred: %s (%s zone records).\n' \
