@@ -32,12 +32,13 @@ extension TSIG {
         }
     }
 
-    /// What the TSIG of a response to a request we signed says (RFC 8945 §5.3.1: a client
+    /// What the TSIG of a response to a request we signed says (RFC 8945 §5.3.2, §5.4: a client
     /// discards an answer to a signed request that is unsigned or whose MAC, chained to the
-    /// request's, does not verify).
+    /// request's, does not verify, and keeps waiting for a good one).
     public enum ResponseCheck: Equatable, Sendable {
         case verified
-        /// The server refused our TSIG: its answer carries this error (unsigned, for BADKEY/BADSIG).
+        /// The answer carries this TSIG error (unsigned, for BADKEY/BADSIG: it may be forged, so
+        /// it is only believed when no good answer comes).
         case refusedOurs(TSIGError)
         /// Not to be trusted: why.
         case unauthenticated(String)
@@ -57,6 +58,8 @@ extension TSIG {
             priorMAC: requestSigner.priorMAC)
         switch verdict {
         case .verified: return record.error == .none ? .verified : .refusedOurs(record.error)
+        // The MAC is good; only the clocks disagree, which does not make the answer a forgery.
+        case .rejected(.badTime, _, _): return record.error == .none ? .verified : .refusedOurs(record.error)
         case .rejected(let error, _, _): return .unauthenticated("\(error)")
         case .malformed: return .unauthenticated("malformed TSIG")
         }

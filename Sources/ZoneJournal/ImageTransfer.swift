@@ -5,7 +5,7 @@ import DNSWire
 /// follow with IXFRs. Each record is copied from the file with its owner name compressed; memory
 /// is the reader's buffer and the message, whatever the zone's size.
 public struct ImageTransfer {
-    private let reader: RecordFile.Reader
+    private let reader: ImageReader
     public let origin: DNSName
     let id: UInt16
     let flags: UInt16
@@ -19,16 +19,21 @@ public struct ImageTransfer {
     private var state = State.opening
     public private(set) var messagesWritten = 0
     public private(set) var recordsWritten = 0
-    /// Set when the image turned out damaged mid-transfer (the transfer is cut short).
-    public var damaged: Bool { reader.damaged }
+    /// Set when the image turned out damaged or short mid-transfer: the transfer is cut off before
+    /// its closing SOA, so the secondary discards it.
+    public private(set) var failed = false
+    /// The serial of the version being sent.
+    public var serial: UInt32 { soa.withUnsafeBytes { WireRecord($0).map { Self.soaSerial($0, in: soa) } ?? 0 } }
 
     enum State { case opening, records, closing, done }
 
     init?(
-        reader: RecordFile.Reader, origin: DNSName, id: UInt16, queryFlags: UInt16, question: [UInt8],
+        reader: ImageReader, origin: DNSName, id: UInt16, queryFlags: UInt16, question: [UInt8],
         messageLimit: Int
     ) {
-        guard let first = reader.next() else { return nil }
+        guard let first = reader.next(), let record = WireRecord(first), record.type == RRType.soa.rawValue else {
+            return nil
+        }
         self.reader = reader
         self.origin = origin
         self.id = id
@@ -61,7 +66,8 @@ public struct ImageTransfer {
                 placed = soa.withUnsafeBytes { Self.place($0, into: &writer, answers: answers, limit: limit) }
             case .records:
                 guard let record = held ?? reader.next() else {
-                    state = reader.damaged ? .done : .closing
+                    failed = !reader.complete
+                    state = failed ? .done : .closing
                     continue
                 }
                 placed = Self.place(record, into: &writer, answers: answers, limit: limit)
@@ -107,5 +113,16 @@ public struct ImageTransfer {
         writer.patchUInt16(UInt16(answers), at: 6)
         messagesWritten += 1
         recordsWritten += answers
+    }
+
+    /// The serial field of an uncompressed SOA record: after the two names of its RDATA.
+    static func soaSerial(_ record: WireRecord, in bytes: [UInt8]) -> UInt32 {
+        var offset = record.rdataStart
+        for _ in 0..<2 {
+            while offset < bytes.count, bytes[offset] != 0 { offset += 1 + Int(bytes[offset]) }
+            offset += 1
+        }
+        guard offset + 4 <= bytes.count else { return 0 }
+        return bytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | UInt32($1) }
     }
 }

@@ -60,6 +60,13 @@ public final class Journal: Sendable {
         let payload = diff.encoded()
         let entry = Entry(diff: diff, size: payload.count + 8)
         try state.withLock { (entries) throws(RecordFile.IOFailure) in
+            // A difference larger than the whole journal may be is not kept (a key rollover
+            // re-signs everything): secondaries behind it take an AXFR, and memory stays bounded.
+            if entry.size > limits.maxBytes {
+                entries.removeAll()
+                try file.replace(with: [])
+                return
+            }
             if let last = entries.last, last.diff.toSerial != diff.fromSerial {
                 entries = [entry]
                 try file.replace(with: [payload])
@@ -77,6 +84,15 @@ public final class Journal: Sendable {
             }
             guard dropped > 0 else { return }
             entries.removeFirst(dropped)
+            try file.replace(with: entries.map { $0.diff.encoded() })
+        }
+    }
+
+    /// Drops the newest difference.
+    func removeLast() throws(RecordFile.IOFailure) {
+        try state.withLock { (entries) throws(RecordFile.IOFailure) in
+            guard !entries.isEmpty else { return }
+            entries.removeLast()
             try file.replace(with: entries.map { $0.diff.encoded() })
         }
     }

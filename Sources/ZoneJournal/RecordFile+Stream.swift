@@ -14,8 +14,12 @@ extension RecordFile {
         /// Set when reading stopped at a record that is short or fails its checksum.
         package private(set) var damaged = false
 
+        /// Records longer than this mark the file damaged (a corrupt length is not allocated).
+        private let largestRecord: Int
+
         /// Opens `path`; nil if it cannot be opened (absent, for one).
-        package init?(path: String) {
+        package init?(path: String, largestRecord: Int = 1 << 26) {
+            self.largestRecord = largestRecord
             fd = open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { return nil }
             buffer = .allocate(byteCount: 1 << 20, alignment: 8)
@@ -32,7 +36,7 @@ extension RecordFile {
             guard !damaged, fill(8) else { return nil }
             let length = Int(load32(start))
             let crc = load32(start + 4)
-            guard fill(8 + length) else {
+            guard length <= largestRecord, fill(8 + length) else {
                 damaged = true
                 return nil
             }
@@ -133,7 +137,11 @@ extension RecordFile {
             guard fsync(fd) == 0 else { throw IOFailure("fsync failed", temporary) }
             close(fd)
             fd = -1
-            guard rename(temporary, path) == 0 else { throw IOFailure("cannot rename into place", path) }
+            guard rename(temporary, path) == 0 else {
+                let failure = IOFailure("cannot rename into place", path)
+                unlink(temporary)
+                throw failure
+            }
             RecordFile.syncDirectory(of: path)
         }
 

@@ -11,85 +11,140 @@ import Glibc
 /// is sent from it (`ImageTransfer`), so secondaries get exactly the signatures the journal's
 /// differences refer to.
 ///
-/// The file is a ``RecordFile``: a header record (magic, then the data fingerprint), then every
-/// record of the version in transfer order, each as uncompressed wire: the SOA and its RRSIGs;
-/// the other RRsets node by node in canonical order, each followed by its RRSIGs; the NSEC3 chain,
-/// each record followed by its RRSIGs.
+/// The file is a ``RecordFile``: a header (magic, then the data fingerprint), then every record of
+/// the version in transfer order, each as uncompressed wire, in three phases each opened by a
+/// marker: 0, the SOA and its RRSIGs; 1, the other RRsets node by node in canonical order, each
+/// followed by its RRSIGs; 2, the NSEC3 chain, each record followed by its RRSIGs. An end marker
+/// with the record count closes it, so an image cut short anywhere is known to be.
 public enum SignedImage {
-    static let magic: [UInt8] = Array("SIGIL-IMAGE1".utf8)
+    static let magic: [UInt8] = Array("SIGIL-IMAGE2".utf8)
+    /// Marker frames start with a byte no uncompressed owner name starts with.
+    static let markerByte: UInt8 = 0xFF
+    static let endMarker: UInt8 = 0xEE
+    /// The largest record: a 255-byte owner, the fixed fields, 65,535 bytes of RDATA.
+    static let largestRecord = 255 + 10 + 65535
 
     static func header(_ fingerprint: DataFingerprint?) -> [UInt8] {
         var bytes = magic
         if let fingerprint {
             for value in [fingerprint.first, fingerprint.second, UInt64(fingerprint.count)] {
-                for shift in stride(from: 56, through: 0, by: -8) {
-                    bytes.append(UInt8(truncatingIfNeeded: value >> shift))
-                }
+                bytes += bigEndian(value)
             }
         }
         return bytes
     }
 
+    static func bigEndian(_ value: UInt64) -> [UInt8] {
+        stride(from: 56, through: 0, by: -8).map { UInt8(truncatingIfNeeded: value >> $0) }
+    }
+
+    static func readUInt64(_ bytes: some Collection<UInt8>) -> UInt64 {
+        bytes.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
     static func fingerprint(header bytes: UnsafeRawBufferPointer) -> DataFingerprint?? {
         guard bytes.count >= magic.count, bytes.prefix(magic.count).elementsEqual(magic) else { return nil }
         guard bytes.count == magic.count + 24 else { return .some(nil) }
-        var values: [UInt64] = []
-        for index in 0..<3 {
-            var value: UInt64 = 0
-            for byte in bytes[(magic.count + 8 * index)..<(magic.count + 8 * index + 8)] {
-                value = value << 8 | UInt64(byte)
-            }
-            values.append(value)
-        }
-        return .some(DataFingerprint(first: values[0], second: values[1], count: Int(values[2])))
+        let at = magic.count
+        return .some(
+            DataFingerprint(
+                first: readUInt64(bytes[at..<(at + 8)]), second: readUInt64(bytes[(at + 8)..<(at + 16)]),
+                count: Int(readUInt64(bytes[(at + 16)..<(at + 24)]))))
     }
 
-    /// Opens the image at `path` positioned at its first record (the SOA), with its fingerprint;
-    /// nil when there is none or it is not an image.
-    static func open(path: String) -> (reader: RecordFile.Reader, fingerprint: DataFingerprint?)? {
-        guard let reader = RecordFile.Reader(path: path), let header = reader.next(),
-            let fingerprint = fingerprint(header: header)
-        else { return nil }
-        return (reader, fingerprint)
-    }
+    static func phaseMarker(_ phase: Int) -> [UInt8] { [markerByte, UInt8(phase)] }
+    static func endMarker(records: Int) -> [UInt8] { [markerByte, endMarker] + bigEndian(UInt64(records)) }
 
     /// What the history keeps in memory of its image, read in one pass over the file.
     struct Summary: Sendable {
         var soa: ResourceRecord
         var earliestExpiration: Int64?
         var fingerprint: DataFingerprint?
+        /// An image of an earlier format (no header, no markers): its SOA carries the serial on,
+        /// but it is not diffed against or transferred.
+        var legacy = false
         var serial: UInt32 { ZoneDiff.serial(soa) }
     }
 
     /// The summary of the image at `path`; nil when there is none, or it is damaged or not whole.
-    static func summary(path: String) -> Summary? {
-        guard let (reader, fingerprint) = open(path: path), let first = reader.next(),
-            let soa = try? ResourceRecord(wire: first), soa.type == .soa
-        else { return nil }
-        var earliest = Expirations()
+    static func summary(path: String, now: Int64) -> Summary? {
+        guard let reader = ImageReader(path: path) else { return legacySummary(path: path) }
+        guard let first = reader.next(), let soa = try? ResourceRecord(wire: first), soa.type == .soa else {
+            return nil
+        }
+        var earliest = Expirations(now: now)
         while let payload = reader.next() {
             guard let record = WireRecord(payload) else { return nil }
             earliest.note(record, in: payload)
         }
-        guard !reader.damaged else { return nil }
-        return Summary(soa: soa, earliestExpiration: earliest.earliest, fingerprint: fingerprint)
+        guard reader.complete else { return nil }
+        return Summary(soa: soa, earliestExpiration: earliest.earliest, fingerprint: reader.fingerprint)
+    }
+
+    /// An image written before images had a header: its first record is the SOA.
+    static func legacySummary(path: String) -> Summary? {
+        guard let reader = RecordFile.Reader(path: path), let first = reader.next(),
+            let soa = try? ResourceRecord(wire: first), soa.type == .soa
+        else { return nil }
+        return Summary(soa: soa, earliestExpiration: nil, fingerprint: nil, legacy: true)
     }
 
     /// Every record of the image at `path` (for tests and tools); nil as for `summary`.
     public static func records(path: String) -> [ResourceRecord]? {
-        guard let (reader, _) = open(path: path) else { return nil }
+        guard let reader = ImageReader(path: path) else { return nil }
         var records: [ResourceRecord] = []
         while let payload = reader.next() {
             guard let record = try? ResourceRecord(wire: payload) else { return nil }
             records.append(record)
         }
-        return reader.damaged ? nil : records
+        return reader.complete ? records : nil
+    }
+}
+
+/// Reads an image's records in order: the phase markers tell which phase each record is in, and
+/// the end marker that nothing is missing.
+final class ImageReader {
+    private let file: RecordFile.Reader
+    let fingerprint: DataFingerprint?
+    /// The phase of the record last returned.
+    private(set) var phase = 0
+    private var count = 0
+    /// Whether the end marker was read and its count matched: the image is whole.
+    private(set) var complete = false
+
+    /// Opens the image at `path`; nil when there is none or it is not an image of this format.
+    init?(path: String) {
+        guard let file = RecordFile.Reader(path: path, largestRecord: SignedImage.largestRecord),
+            let header = file.next(), let fingerprint = SignedImage.fingerprint(header: header)
+        else { return nil }
+        self.file = file
+        self.fingerprint = fingerprint
+    }
+
+    /// The next record, valid until the next call; nil at the end (`complete` says whether it was
+    /// the image's end or a damaged or short file).
+    func next() -> UnsafeRawBufferPointer? {
+        while !complete, let payload = file.next() {
+            guard payload.first == SignedImage.markerByte else {
+                count += 1
+                return payload
+            }
+            guard payload.count >= 2 else { return nil }
+            if payload[1] == SignedImage.endMarker {
+                complete =
+                    payload.count == 10 && SignedImage.readUInt64(payload[2...]) == UInt64(count)
+                    && file.next() == nil && !file.damaged
+                return nil
+            }
+            phase = Int(payload[1])
+        }
+        return nil
     }
 }
 
 /// The earliest RRSIG expiration among records seen, as an absolute time near now.
 struct Expirations {
-    let now = Int64(time(nil))
+    let now: Int64
     var earliest: Int64? = nil
 
     mutating func note(_ record: WireRecord, in payload: UnsafeRawBufferPointer) {
@@ -145,14 +200,6 @@ struct WireRecord {
     func keyTag(in payload: UnsafeRawBufferPointer) -> UInt16? {
         guard type == RRType.rrsig.rawValue, dataItem.count >= 2 + 18 else { return nil }
         return UInt16(payload[rdataStart + 16]) << 8 | UInt16(payload[rdataStart + 17])
-    }
-
-    /// Which part of the transfer order the record is in: 0 the SOA and its RRSIGs, 1 the nodes'
-    /// RRsets, 2 the NSEC3 chain.
-    func phase(in payload: UnsafeRawBufferPointer) -> Int {
-        let base = covered(in: payload) ?? type
-        if base == RRType.soa.rawValue { return 0 }
-        return base == RRType.nsec3.rawValue ? 2 : 1
     }
 }
 

@@ -18,20 +18,26 @@ final class VersionBuilder {
         }
     }
 
-    /// The old image after its header, if there is one.
-    private let old: RecordFile.Reader?
+    /// The old image, if there is one.
+    private let old: ImageReader?
     /// The old image's next record, read ahead, with its key.
     private var lookahead: (key: Key, payload: [UInt8])?
     private let writer: RecordFile.Writer
     private(set) var deleted: [[UInt8]] = []
     private(set) var added: [[UInt8]] = []
     private(set) var newSOA: [UInt8]? = nil
-    private(set) var expirations = Expirations()
-    /// Set when the old image turned out damaged: its history cannot be trusted.
+    private(set) var expirations: Expirations
+    /// Set when the old image turned out damaged or short: its history cannot be trusted.
     private(set) var oldDamaged = false
+    /// The phase of the last record written, and how many were written.
+    private var phase = -1
+    private var written = 0
 
-    init(old: RecordFile.Reader?, writing path: String, fingerprint: DataFingerprint?) throws(RecordFile.IOFailure) {
+    init(
+        old: ImageReader?, writing path: String, fingerprint: DataFingerprint?, now: Int64
+    ) throws(RecordFile.IOFailure) {
         self.old = old
+        expirations = Expirations(now: now)
         writer = try RecordFile.Writer(replacing: path)
         try writer.append(SignedImage.header(fingerprint))
         advance()
@@ -39,15 +45,16 @@ final class VersionBuilder {
 
     private func advance() {
         lookahead = nil
-        guard let old, let payload = old.next() else {
-            if old?.damaged == true { oldDamaged = true }
+        guard let old else { return }
+        guard let payload = old.next() else {
+            if !old.complete { oldDamaged = true }
             return
         }
         guard let record = WireRecord(payload), let owner = try? DNSName(wire: payload[..<record.ownerLength]) else {
             oldDamaged = true
             return
         }
-        lookahead = (Key(phase: record.phase(in: payload), owner: owner), Array(payload))
+        lookahead = (Key(phase: old.phase, owner: owner), Array(payload))
     }
 
     /// The old version's records at `key`. Records of owners before it that no new owner took are
@@ -67,8 +74,14 @@ final class VersionBuilder {
         return taken
     }
 
-    /// Writes the new records of one owner (`old`: what `take` gave for it) and notes the changes.
-    func emit(_ records: [[UInt8]], old: [[UInt8]]) throws(RecordFile.IOFailure) {
+    /// Writes the new records of one owner, in `phase` (`old`: what `take` gave for it), and notes
+    /// the changes.
+    func emit(_ records: [[UInt8]], phase: Int, old: [[UInt8]]) throws(RecordFile.IOFailure) {
+        if phase != self.phase {
+            try writer.append(SignedImage.phaseMarker(phase))
+            self.phase = phase
+        }
+        written += records.count
         for payload in records {
             try writer.append(payload)
             payload.withUnsafeBytes { bytes in
@@ -95,7 +108,10 @@ final class VersionBuilder {
         }
     }
 
-    func commit() throws(RecordFile.IOFailure) { try writer.commit() }
+    func commit() throws(RecordFile.IOFailure) {
+        try writer.append(SignedImage.endMarker(records: written))
+        try writer.commit()
+    }
     func discard() { writer.discard() }
 
     static func isSOA(_ payload: [UInt8]) -> Bool {

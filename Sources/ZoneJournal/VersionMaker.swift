@@ -119,14 +119,14 @@ struct VersionMaker {
                 })
         }
         try sign(&units)
-        for (group, old) in zip(units, olds) {
+        for ((group, old), key) in zip(zip(units, olds), groups.map(\.key)) {
             var records: [[UInt8]] = []
             for unit in group {
                 for item in unit.data { records.append(Self.payload(unit.owner, unit.type, unit.ttl, item)) }
                 for item in unit.signatures ?? [] { records.append(Self.payload(unit.owner, .rrsig, unit.ttl, item)) }
             }
             do {
-                try builder.emit(records, old: old)
+                try builder.emit(records, phase: key.phase, old: old)
             } catch {
                 throw .io(error)
             }

@@ -20,6 +20,9 @@ public final class ZoneHistory: Sendable {
     public let journal: Journal
     let imagePath: String
     private let summary: Mutex<SignedImage.Summary?>
+    /// With no image, the last serial the journal knew: a new history starts above it, so a lost
+    /// image never sends the served serial backwards.
+    private let floor: UInt32?
     /// Held while a version is written, so versions are written one at a time while readers of
     /// the summary are never kept waiting for one.
     private let writing = Mutex(())
@@ -35,8 +38,17 @@ public final class ZoneHistory: Sendable {
         let base = directory + "/" + (origin.isRoot ? "root" : String(origin.text.dropLast()))
         imagePath = base + ".image"
         journal = try Journal(path: base + ".journal", limits: limits)
-        let summary = SignedImage.summary(path: imagePath)
-        if let last = journal.lastSerial, last != summary?.serial { try journal.clear() }
+        let summary = SignedImage.summary(path: imagePath, now: Int64(time(nil)))
+        floor = summary == nil ? journal.lastSerial : nil
+        if let last = journal.lastSerial, last != summary?.serial {
+            // One difference ahead of the image: a crash between the journal's append and the
+            // image's rename. That difference never reached anyone; the rest still holds.
+            if let summary, journal.count > 1, journal.diffs.last?.fromSerial == summary.serial {
+                try journal.removeLast()
+            } else {
+                try journal.clear()
+            }
+        }
         self.summary = Mutex(summary)
     }
 
@@ -55,7 +67,9 @@ public final class ZoneHistory: Sendable {
         for fingerprint: DataFingerprint, fileSerial: UInt32, policy: SerialPolicy, bump: Bool, now: Int64
     ) -> UInt32 {
         summary.withLock { summary -> UInt32 in
-            guard let summary else { return fileSerial }
+            guard let summary else {
+                return floor.map { policy.next(served: $0, file: fileSerial, now: now) } ?? fileSerial
+            }
             if !bump && summary.fingerprint == fingerprint { return summary.serial }
             return policy.next(served: summary.serial, file: fileSerial, now: now)
         }
@@ -85,11 +99,11 @@ public final class ZoneHistory: Sendable {
             let previous = summary.withLock { $0 }
             let now = signer?.clock.now() ?? Int64(time(nil))
             let maker = try VersionMaker(zone: zone, signer: signer, now: now, keepAbove: keepAbove)
-            var old: RecordFile.Reader? = nil
-            if previous != nil, let (reader, _) = SignedImage.open(path: imagePath) { old = reader }
+            // A legacy image only carries its serial on: the new version starts the history again.
+            let old = previous == nil || previous!.legacy ? nil : ImageReader(path: imagePath)
             let builder: VersionBuilder
             do throws(RecordFile.IOFailure) {
-                builder = try VersionBuilder(old: old, writing: imagePath, fingerprint: fingerprint)
+                builder = try VersionBuilder(old: old, writing: imagePath, fingerprint: fingerprint, now: now)
             } catch {
                 throw .io(error)
             }
@@ -153,7 +167,7 @@ public final class ZoneHistory: Sendable {
         // A new image is renamed into place whole, so the file opened is one whole version, kept
         // readable by the open descriptor however many versions follow during the transfer.
         summary.withLock { summary -> ImageTransfer? in
-            guard summary != nil, let (reader, _) = SignedImage.open(path: imagePath) else { return nil }
+            guard summary != nil, let reader = ImageReader(path: imagePath) else { return nil }
             return ImageTransfer(
                 reader: reader, origin: origin, id: id, queryFlags: queryFlags, question: question,
                 messageLimit: messageLimit)

@@ -186,6 +186,70 @@ import Testing
         #expect(restarted.serial == nil && restarted.journal.count == 0)
     }
 
+    @Test func aCutImageOrALegacyOneNeverSendsTheSerialBack() throws {
+        let versions = try Versions()
+        for serial in 1...3 { _ = try versions.publish(Self.withSerial(serial, "v\(serial) TXT \"\(serial)\"\n")) }
+        let path = versions.directory.file("example.test.image")
+        let frames = try RecordFile(path: path).load().records
+        let origin = try DNSName(text: "example.test.")
+        func reopen() throws -> ZoneHistory {
+            try ZoneHistory(origin: origin, directory: versions.directory.path, limits: JournalLimits())
+        }
+        let fingerprint = DataFingerprint([])
+        // Cut exactly at a record boundary (end marker and last record gone): not a whole image.
+        try RecordFile(path: path).replace(with: Array(frames.dropLast(2)))
+        let cut = try reopen()
+        #expect(cut.serial == nil && cut.journal.count == 0)
+        #expect(cut.serial(for: fingerprint, fileSerial: 1, policy: .increment, bump: false, now: 0) == 4)
+        // An image from before images had a header (its first record the SOA): the serial goes on,
+        // the next version starts a new history and is not diffed against it.
+        try RecordFile(path: path).replace(with: Array(frames.dropFirst().filter { $0.first != 0xFF }))
+        let legacy = try reopen()
+        #expect(legacy.serial == 3)
+        #expect(legacy.serial(for: fingerprint, fileSerial: 1, policy: .increment, bump: false, now: 0) == 4)
+        #expect(legacy.transfer(id: 1, queryFlags: 0, question: [0, 0, 252, 0, 1], messageLimit: 1000) == nil)
+    }
+
+    @Test func aDifferenceAheadOfTheImageIsDroppedAlone() throws {
+        let versions = try Versions()
+        for serial in 1...3 { _ = try versions.publish(Self.withSerial(serial, "v\(serial) TXT \"\(serial)\"\n")) }
+        // As if a crash came between the journal's append of 3 → 4 and the image's rename.
+        let soa3 = try #require(versions.history.soa)
+        guard case .soa(var data) = soa3.data else { return }
+        data.serial = 4
+        var soa4 = soa3
+        soa4.data = .soa(data)
+        try versions.history.journal.append(ZoneDiff(oldSOA: soa3, newSOA: soa4, deleted: [], added: []))
+        let reopened = try ZoneHistory(
+            origin: try DNSName(text: "example.test."), directory: versions.directory.path, limits: JournalLimits())
+        #expect(reopened.serial == 3 && reopened.journal.count == 2 && reopened.journal.lastSerial == 3)
+    }
+
+    @Test func aDifferenceLargerThanTheJournalIsNotKept() throws {
+        let directory = try TemporaryDirectory()
+        let journal = try Journal(path: directory.file("j"), limits: JournalLimits(maxBytes: 400, maxEntries: 10))
+        try journal.append(try Self.soaDiff(1, 2))
+        let big = (0..<20).map { index in
+            ResourceRecord(
+                name: try! DNSName(text: "n\(index).example.test."), ttl: 60,
+                data: .txt(TXT(strings: [Array("padding".utf8)])))
+        }
+        try journal.append(ZoneDiff(oldSOA: try Self.soa(2), newSOA: try Self.soa(3), deleted: [], added: big))
+        #expect(journal.count == 0 && journal.changes(from: 2) == nil)
+        #expect(try Journal(path: directory.file("j")).count == 0)
+    }
+
+    @Test func aPresignedZoneServedUnsignedRepublishesUnchanged() throws {
+        let versions = try Versions()
+        let presigned =
+            Self.withSerial(1)
+            + "mail 3600 IN RRSIG A 13 3 3600 20300101000000 20240101000000 1234 example.test. AAAA\n"
+            + "0123456789abcdefghijklmnopqrstuv 300 IN NSEC3 1 0 0 - 0123456789ABCDEFGHIJKLMNOPQRSTUV A RRSIG\n"
+        _ = try versions.publish(presigned, signed: false)
+        #expect(versions.history.records.contains { $0.type == .nsec3 })
+        #expect(try versions.publish(presigned, signed: false) == .unchanged)
+    }
+
     @Test func journalDropsTheOldestVersionsBeyondItsLimits() throws {
         let directory = try TemporaryDirectory()
         let journal = try Journal(path: directory.file("j"), limits: JournalLimits(maxBytes: 1 << 20, maxEntries: 2))

@@ -84,20 +84,26 @@ final class NotifySender: Sendable {
             var signer = key.map { TSIGSigner(key: $0) }
             if signer != nil { try? signer!.sign(&message, now: TSIG.currentTime()) }
             let timeout = attempt < Self.backoff.count ? Self.backoff[attempt] : Self.backoff.last!
-            let answer = exchange(message.bytes, id: id, with: target.endpoint, timeout: timeout) { response in
+            // An unsigned TSIG error may be forged: believed only if no good answer comes in time.
+            var refused: (RCode, TSIGError)? = nil
+            var answer = exchange(message.bytes, id: id, with: target.endpoint, timeout: timeout) { response, rcode in
                 guard let signer else { return true }
                 switch response.withUnsafeBytes({
                     TSIG.check(response: $0, requestSigner: signer, now: TSIG.currentTime())
                 }) {
                 case .verified: return true
                 case .refusedOurs(let error):
-                    logger.warning("NOTIFY \(zone.origin.text) to \(target): the secondary refused our TSIG: \(error)")
-                    return true
+                    refused = (rcode, error)
+                    return false
                 case .unauthenticated(let why):
-                    // RFC 8945 §5.3.1: such an answer is discarded; a real one may still come.
+                    // RFC 8945 §5.4: such an answer is discarded; a real one may still come.
                     logger.warning("NOTIFY \(zone.origin.text) to \(target): answer discarded, TSIG \(why)")
                     return false
                 }
+            }
+            if answer == nil, let (rcode, error) = refused {
+                logger.warning("NOTIFY \(zone.origin.text) to \(target): the secondary refused our TSIG: \(error)")
+                answer = rcode
             }
             if let rcode = answer {
                 if rcode == .noError {
@@ -114,26 +120,35 @@ final class NotifySender: Sendable {
     /// Sends `message` and waits up to `timeout` seconds for its answer's RCODE: the first response
     /// to it that `accept` takes.
     private func exchange(
-        _ message: [UInt8], id: UInt16, with endpoint: IPEndpoint, timeout: Double, accept: ([UInt8]) -> Bool
+        _ message: [UInt8], id: UInt16, with endpoint: IPEndpoint, timeout: Double,
+        accept: ([UInt8], RCode) -> Bool
     ) -> RCode? {
         let family = endpoint.address.family == .v4 ? AF_INET : AF_INET6
         let fd = socket(family, Int32(SOCK_DGRAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var wait = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1_000_000))
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
-        let sent: Int = endpoint.withSockAddr { address, length in
-            message.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, 0, address, length) }
-        }
+        // Connected: the kernel passes on only datagrams from the target.
+        let connected: Int32 = endpoint.withSockAddr { address, length in connect(fd, address, length) }
+        guard connected == 0 else { return nil }
+        let sent = message.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
         guard sent == message.count else { return nil }
         let deadline = Date().addingTimeInterval(timeout)
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while Date() < deadline {
+        while true {
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0 else { return nil }
+            var wait = timeval(tv_sec: Int(left), tv_usec: max(1, Int((left - Double(Int(left))) * 1_000_000)))
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
             let received = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if received < 0 && errno == EINTR { continue }
+            if received < 0 && errno != EAGAIN && errno != EWOULDBLOCK {
+                // Refused (nothing listening yet): the back-off still applies.
+                usleep(UInt32(max(0, deadline.timeIntervalSinceNow) * 1_000_000))
+                return nil
+            }
             guard received > 0 else { return nil }
             let response = Array(buffer[..<received])
-            if let rcode = NotifyMessage.rcode(of: response, id: id), accept(response) { return rcode }
+            if let rcode = NotifyMessage.rcode(of: response, id: id), accept(response, rcode) { return rcode }
         }
-        return nil
     }
 }

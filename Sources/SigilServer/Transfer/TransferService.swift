@@ -221,10 +221,10 @@ public final class TransferService: Sendable {
         let who = "\(context.peer)\(keyName.map { " key \($0.text)" } ?? "")"
         // A journaled zone is sent from its image: the version, signatures included, that later
         // IXFRs start from.
-        if let history = catalog.journals.entry(origin: served.zone.origin)?.history,
-            history.serial == served.zone.serial,
+        if served.config.isJournaled, let history = catalog.journals.entry(origin: served.zone.origin)?.history,
             let image = history.transfer(
-                id: query.id, queryFlags: query.flags, question: question, messageLimit: 65535 - 512)
+                id: query.id, queryFlags: query.flags, question: question, messageLimit: 65535 - 512),
+            image.serial == served.zone.serial
         {
             logger.info("\(query.type) of \(served.zone.origin.text) to \(who) from the journal's image")
             return TransferResponseStream(axfr: image, signer: signer, logger: logger, peer: context.peer)
@@ -262,6 +262,8 @@ public final class TransferService: Sendable {
 /// image (`ImageTransfer`).
 protocol TransferMessages {
     var origin: DNSName { get }
+    /// Set when the source failed mid-transfer: the transfer is cut off.
+    var failed: Bool { get }
     var messagesWritten: Int { get }
     var recordsWritten: Int { get }
     mutating func next(into writer: inout WireWriter) -> Bool
@@ -269,6 +271,7 @@ protocol TransferMessages {
 
 extension AXFRStream: TransferMessages {
     var origin: DNSName { zone.origin }
+    var failed: Bool { false }
 }
 
 extension ImageTransfer: TransferMessages {}
@@ -290,7 +293,11 @@ final class TransferResponseStream<Messages: TransferMessages>: ResponseStream {
     }
 
     func next(into response: UnsafeMutableRawBufferPointer) -> Int? {
-        guard axfr.next(into: &writer) else {
+        guard axfr.next(into: &writer), !axfr.failed else {
+            if axfr.failed {
+                logger.error("AXFR of \(axfr.origin.text) to \(peer) cut off: the journal's image is damaged")
+                return nil
+            }
             logger.info(
                 "AXFR of \(axfr.origin.text) to \(peer) done: \(axfr.messagesWritten) messages, \(axfr.recordsWritten) records"
             )
