@@ -4,20 +4,24 @@ import DNSZone
 import Dispatch
 import Foundation
 
+typealias TransferLookup = ZoneSigner.TransferLookup
+
 /// The messages of one AXFR response (RFC 5936) of a signed or unsigned zone, made one at a time
 /// as the transport asks for them.
 ///
 /// Order: the SOA with its RRSIGs; every other RRset, node by node in canonical order, each
 /// followed by its RRSIGs (DNSKEY, CDS and CDNSKEY are apex RRsets like any other); then the full
-/// NSEC3 chain, each record with its RRSIGs; the SOA again. Owner names are compressed; RDATA is
-/// copied from the zone's pre-encoded form.
+/// NSEC3 chain, each record with its RRSIGs; the SOA again. Owner names are compressed (an
+/// owner's records after its first in a message point to it, an NSEC3 record's RRSIGs to it);
+/// RDATA is copied from the zone's pre-encoded form and the signature entries.
 ///
 /// Memory stays flat: the stream holds the zone and signer it was started on (a reload meanwhile
-/// serves the new version to new requests while this one finishes), one RRset's signatures at a
-/// time, and the message being written. Signatures are taken from the query-time cache when it has
-/// them, and otherwise made for this message and dropped after it (`transferSignatures`), so a
-/// transfer neither copies the zone nor fills the cache. For an `nsec3-narrow` zone the chain is
-/// built for the transfer (hashes and node numbers, 24 bytes a name), as secondaries need it.
+/// serves the new version to new requests while this one finishes), the signatures of one batch
+/// of RRsets (references to cache entries), and the message being written. Signatures are taken
+/// from the query-time cache when it has them, and otherwise made for this message and dropped
+/// after it (`transferSignatures`), so a transfer neither copies the zone nor fills the cache.
+/// For an `nsec3-narrow` zone the chain is built for the transfer (hashes and node numbers, 24
+/// bytes a name), as secondaries need it.
 public struct AXFRStream {
     public let zone: Zone
     let signer: ZoneSigner?
@@ -37,29 +41,70 @@ public struct AXFRStream {
     var node = 0
     /// The next chain record.
     var chainPosition = 0
-    /// The unit (an RRset or a chain record, with its RRSIGs) being written, and how many of its
-    /// records are out.
+    /// The unit (an RRset or a chain record, with its RRSIGs) being written.
     var unit: Unit? = nil
-    /// Units made (and signed) ahead, and the next one to write.
+    /// Units looked up (and signed where the cache had nothing) ahead, and the next one to write.
     var ahead: [Unit] = []
     var aheadIndex = 0
+    /// Where this message has the owner of the records being written, for the records after the
+    /// first: one lookup in the compression table per owner and message, not per record.
+    var owner = OwnerMark()
     public private(set) var messagesWritten = 0
     public private(set) var recordsWritten = 0
 
-    /// The records of one owner that go out together: data records then RRSIGs. A chain record has
-    /// no stored RDATA: it is written from the chain (`chainPosition`).
+    /// The records of one owner that go out together: data records then RRSIGs, each read in turn
+    /// from where the zone and the signature entry keep them (RDLENGTH and RDATA), so a unit holds
+    /// references and offsets, nothing copied. A chain record has no stored RDATA: it is written
+    /// from the chain.
     struct Unit {
-        var owner: [UInt8]
-        var type: RRType
-        var ttl: UInt32
-        var data: [UInt8]
-        var dataItems: [Range<Int>]
+        let source: Source
+        let type: RRType
+        let ttl: UInt32
+        /// `RRset.wire` (shared, not copied); empty for a chain record.
+        let data: [UInt8]
         var signatures: SignatureEntry?
-        var signatureItems: [Range<Int>]
-        var chainRecord: Int?
-        var next = 0
+        /// Records still to write: data records (a chain record is one), then RRSIGs.
+        var dataLeft: Int
+        var signaturesLeft: Int
+        /// Where the next data record and the next RRSIG start in `data` and `signatures.records`.
+        var dataOffset = 0
+        var signatureOffset = 0
 
-        var count: Int { (chainRecord == nil ? dataItems.count : 1) + signatureItems.count }
+        init(source: Source, type: RRType, ttl: UInt32, data: [UInt8], dataCount: Int, signatures: SignatureEntry?) {
+            self.source = source
+            self.type = type
+            self.ttl = ttl
+            self.data = data
+            self.dataLeft = dataCount
+            self.signatures = signatures
+            self.signaturesLeft = Int(signatures?.count ?? 0)
+        }
+
+        mutating func sign(_ entry: SignatureEntry?) {
+            signatures = entry
+            signaturesLeft = Int(entry?.count ?? 0)
+        }
+
+        /// Which owner the unit's records have: the node, -1 for the closing SOA, or below for a
+        /// chain record.
+        var ownerKey: Int {
+            switch source {
+            case .rrset(_, let node): node
+            case .closingSOA: -1
+            case .chain(let position): -2 - position
+            }
+        }
+    }
+
+    /// An owner name as written in the current message: `start` and `length` of its bytes there,
+    /// and `target`, the offset a pointer to it takes (where its labels are, or where its own
+    /// pointer points).
+    struct OwnerMark {
+        var key = Int.min
+        var message = -1
+        var start = 0
+        var length = 0
+        var target = 0
     }
 
     /// A stream answering the query with this `id`, whose question section is `question` (name,
@@ -95,22 +140,12 @@ public struct AXFRStream {
         if first { writer.writeBytes(question) }
         var answers = 0
         while !isFinished {
-            if unit == nil {
-                unit = makeUnit()
-                if unit == nil { continue }
+            // Taken out while written, so that writing a record neither copies nor retains it.
+            guard var current = unit.take() ?? makeUnit() else { continue }
+            if !write(&current, into: &writer, answers: &answers) {
+                unit = current
+                break
             }
-            while unit!.next < unit!.count {
-                let mark = writer.mark()
-                write(record: unit!.next, of: unit!, into: &writer)
-                if writer.count > limit && answers > 0 {
-                    writer.rollback(to: mark)
-                    finish(&writer, answers: answers)
-                    return true
-                }
-                unit!.next += 1
-                answers += 1
-            }
-            unit = nil
         }
         finish(&writer, answers: answers)
         return true
@@ -122,7 +157,126 @@ public struct AXFRStream {
         recordsWritten += answers
     }
 
-    /// The signatures of a batch, written by several threads at distinct indices.
+    /// Writes the unit's records while they fit; false when the message is full first (the rest
+    /// go in the next one). A record that does not fit is rolled back, unless it is the message's
+    /// only one.
+    private mutating func write(_ unit: inout Unit, into writer: inout WireWriter, answers: inout Int) -> Bool {
+        while unit.dataLeft > 0 {
+            let mark = writer.mark()
+            let next = writeData(unit, into: &writer)
+            if writer.count > limit && answers > 0 {
+                writer.rollback(to: mark)
+                return false
+            }
+            unit.dataOffset = next
+            unit.dataLeft -= 1
+            answers += 1
+        }
+        guard let signatures = unit.signatures else { return true }
+        while unit.signaturesLeft > 0 {
+            let mark = writer.mark()
+            let next = writeSignature(unit, signatures, into: &writer)
+            if writer.count > limit && answers > 0 {
+                writer.rollback(to: mark)
+                return false
+            }
+            unit.signatureOffset = next
+            unit.signaturesLeft -= 1
+            answers += 1
+        }
+        return true
+    }
+
+    /// Writes the unit's next data record; returns where the one after it starts in `unit.data`.
+    private mutating func writeData(_ unit: Unit, into writer: inout WireWriter) -> Int {
+        if case .chain(let position) = unit.source, let chain, let signer {
+            let start = writer.count
+            signer.writeTransferChainRecord(position, of: chain, into: &writer)
+            remember(owner: unit.ownerKey, at: start, in: writer)
+            return 0
+        }
+        return unit.data.withUnsafeBytes { data in
+            let item = Self.item(at: unit.dataOffset, in: data)
+            writeRecord(unit, type: unit.type, ttl: unit.ttl, lengthAndData: item, into: &writer)
+            return unit.dataOffset + item.count
+        }
+    }
+
+    /// Writes the unit's next RRSIG; returns where the one after it starts in the entry.
+    private mutating func writeSignature(
+        _ unit: Unit, _ signatures: SignatureEntry, into writer: inout WireWriter
+    )
+        -> Int
+    {
+        signatures.records.withUnsafeBytes { records in
+            let item = Self.item(at: unit.signatureOffset, in: records)
+            // The RRSIG's TTL is its RRset's (RFC 4034 §3); NSEC3's is the signer's negative TTL,
+            // which the RRSIG RDATA's original TTL field holds.
+            var ttl = unit.ttl
+            if case .chain = unit.source {
+                ttl = UInt32(bigEndian: item.loadUnaligned(fromByteOffset: 2 + 4, as: UInt32.self))
+            }
+            writeRecord(unit, type: .rrsig, ttl: ttl, lengthAndData: item, into: &writer)
+            return unit.signatureOffset + item.count
+        }
+    }
+
+    /// The length-prefixed item (RDLENGTH and RDATA) at `offset`.
+    @inline(__always)
+    private static func item(at offset: Int, in bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        let length = Int(bytes[offset]) << 8 | Int(bytes[offset + 1])
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + 2 + length])
+    }
+
+    /// Writes one record of the unit's owner. The owner's first record in a message writes the
+    /// name (compressed as any name); the records after it point to it, in one append, or, where
+    /// a pointer cannot reach (past 0x4000), repeat the bytes it was written as — what compressing
+    /// the name again would give, without the table lookups.
+    private mutating func writeRecord(
+        _ unit: Unit, type: RRType, ttl: UInt32, lengthAndData: UnsafeRawBufferPointer, into writer: inout WireWriter
+    ) {
+        let key = unit.ownerKey
+        if owner.key == key && owner.message == messagesWritten {
+            if owner.target < 0x4000 {
+                writer.writeRecord(
+                    ownerAt: owner.target, type: type.rawValue, class: RRClass.in.rawValue, ttl: ttl,
+                    lengthAndData: lengthAndData)
+                return
+            }
+            let (start, length) = (owner.start, owner.length)
+            withUnsafeTemporaryAllocation(byteCount: length, alignment: 1) { name in
+                writer.bytes.withUnsafeBytes {
+                    name.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[start..<start + length]))
+                }
+                writer.writeBytes(UnsafeRawBufferPointer(name))
+            }
+        } else {
+            let start = writer.count
+            switch unit.source {
+            case .rrset(_, let node): writer.writeName(wire: zone.nodes[node].name.wire, compress: true)
+            case .closingSOA: writer.writeName(wire: zone.origin.wire, compress: true)
+            case .chain(let position): writer.writeName(wire: signer!.transferChainOwner(position, of: chain!))
+            }
+            remember(owner: key, at: start, in: writer)
+        }
+        writer.writeRecordBody(
+            type: type.rawValue, class: RRClass.in.rawValue, ttl: ttl, lengthAndData: lengthAndData)
+    }
+
+    /// Notes the owner name just written at `start` as the one the next records of `key` refer to.
+    private mutating func remember(owner key: Int, at start: Int, in writer: WireWriter) {
+        writer.bytes.withUnsafeBytes { bytes in
+            var end = start
+            while bytes[end] != 0 && bytes[end] < 0xC0 { end += 1 + Int(bytes[end]) }
+            end += bytes[end] == 0 ? 1 : 2
+            let pointed = bytes[start] >= 0xC0
+            owner = OwnerMark(
+                key: key, message: messagesWritten, start: start, length: end - start,
+                target: pointed ? Int(bytes[start] & 0x3F) << 8 | Int(bytes[start + 1]) : start)
+        }
+    }
+
+    /// The signatures of a batch's missing entries, written by several threads at distinct indices.
     struct Slots: @unchecked Sendable {
         let base: UnsafeMutablePointer<SignatureEntry?>
         subscript(index: Int) -> SignatureEntry? {
@@ -146,47 +300,65 @@ public struct AXFRStream {
         return ahead[aheadIndex]
     }
 
-    /// Makes the next `batch` units, signing them on every core at once: signing is what a signed
-    /// zone's transfer spends its time on (one signature per RRset and per NSEC3 record, each
-    /// tens of microseconds), and the units are independent.
+    /// Makes the next `batch` units with their signatures. Each is looked up in the signer's cache
+    /// here first (a lock and a load: not worth waking other threads for); only those missing are
+    /// signed, on every core at once when there are several: signing is what a transfer of a zone
+    /// not signed ahead spends its time on (tens of microseconds a signature).
     private mutating func fillAhead() {
         ahead.removeAll(keepingCapacity: true)
         aheadIndex = 0
-        var sources: [Source] = []
-        sources.reserveCapacity(Self.batch)
-        while sources.count < Self.batch && phase != .done {
-            if let source = nextSource() { sources.append(source) }
+        var missing: [Int] = []
+        while ahead.count < Self.batch && phase != .done {
+            guard let source = nextSource() else { continue }
+            var lookup = TransferLookup.unsigned
+            if let signer {
+                switch source {
+                case .rrset(let set, _): lookup = signer.cachedTransferSignatures(rrset: set, now: now)
+                case .chain(let position): lookup = signer.cachedTransferSignatures(chainEntry: position, now: now)
+                case .closingSOA: break
+                }
+            }
+            var signatures: SignatureEntry? = nil
+            switch lookup {
+            case .unsigned: break
+            case .cached(let entry): signatures = entry
+            case .missing: missing.append(ahead.count)
+            }
+            ahead.append(unit(source, signatures: signatures))
         }
-        guard !sources.isEmpty else { return }
-        var signatures = [SignatureEntry?](repeating: nil, count: sources.count)
-        if let signer {
+        guard !missing.isEmpty, let signer else { return }
+        let now = self.now
+        let chain = self.chain
+        let sources = missing.map { ahead[$0].source }
+        @Sendable func sign(_ source: Source) -> SignatureEntry? {
+            switch source {
+            case .rrset(let set, _): signer.transferSignatures(rrset: set, now: now)
+            case .chain(let position):
+                chain.flatMap { signer.transferSignatures(chainEntry: position, of: $0, now: now) }
+            case .closingSOA: nil
+            }
+        }
+        var made = [SignatureEntry?](repeating: nil, count: sources.count)
+        if sources.count == 1 {
+            made[0] = sign(sources[0])
+        } else {
             let workers = min(Self.signingThreads, sources.count)
-            let now = self.now
-            let chain = self.chain
-            let batch = sources
-            signatures.withUnsafeMutableBufferPointer { buffer in
+            made.withUnsafeMutableBufferPointer { buffer in
                 // Each worker writes only its own indices.
                 let out = Slots(base: buffer.baseAddress!)
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
                     var index = worker
-                    while index < batch.count {
-                        switch batch[index] {
-                        case .rrset(let set, _): out[index] = signer.transferSignatures(rrset: set, now: now)
-                        case .chain(let position):
-                            out[index] = chain.flatMap {
-                                signer.transferSignatures(chainEntry: position, of: $0, now: now)
-                            }
-                        case .closingSOA: break
-                        }
+                    while index < sources.count {
+                        out[index] = sign(sources[index])
                         index += workers
                     }
                 }
             }
         }
-        for (source, signature) in zip(sources, signatures) { ahead.append(unit(source, signatures: signature)) }
+        for (index, entry) in zip(missing, made) { ahead[index].sign(entry) }
     }
 
-    /// Units signed per batch: enough to keep every core busy, few enough that memory stays flat.
+    /// Units per batch: enough to keep every core busy signing, few enough that memory stays flat.
     static let batch = 256
     /// Threads that sign a batch.
     static let signingThreads = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -222,57 +394,17 @@ public struct AXFRStream {
     }
 
     private func unit(_ source: Source, signatures: SignatureEntry?) -> Unit {
-        let items = signatures.map { Array(LengthPrefixedItems($0.records)) } ?? []
         switch source {
-        case .rrset(let index, let node):
+        case .rrset(let index, _):
             let set = zone.rrsets[index]
             return Unit(
-                owner: zone.nodes[node].name.wire, type: set.type, ttl: set.ttl, data: set.wire,
-                dataItems: Array(LengthPrefixedItems(set.wire)), signatures: signatures, signatureItems: items,
-                chainRecord: nil)
-        case .chain(let position):
-            return Unit(
-                owner: signer!.transferChainOwner(position, of: chain!), type: .nsec3, ttl: 0, data: [], dataItems: [],
-                signatures: signatures, signatureItems: items, chainRecord: position)
+                source: source, type: set.type, ttl: set.ttl, data: set.wire, dataCount: set.count,
+                signatures: signatures)
+        case .chain:
+            return Unit(source: source, type: .nsec3, ttl: 0, data: [], dataCount: 1, signatures: signatures)
         case .closingSOA:
             let set = zone.rrsets[zone.soa]
-            return Unit(
-                owner: zone.origin.wire, type: .soa, ttl: set.ttl, data: set.wire,
-                dataItems: Array(LengthPrefixedItems(set.wire)), signatures: nil, signatureItems: [], chainRecord: nil)
+            return Unit(source: source, type: .soa, ttl: set.ttl, data: set.wire, dataCount: set.count, signatures: nil)
         }
-    }
-
-    private func write(record position: Int, of unit: Unit, into writer: inout WireWriter) {
-        let dataCount = unit.chainRecord == nil ? unit.dataItems.count : 1
-        if position < dataCount {
-            if let chainRecord = unit.chainRecord, let chain, let signer {
-                signer.writeTransferChainRecord(chainRecord, of: chain, into: &writer)
-                return
-            }
-            writer.writeName(wire: unit.owner, compress: true)
-            writer.writeUInt16(unit.type.rawValue)
-            writer.writeUInt16(RRClass.in.rawValue)
-            writer.writeUInt32(unit.ttl)
-            writer.writeBytes(unit.data[unit.dataItems[position]])
-            return
-        }
-        guard let signatures = unit.signatures else { return }
-        writer.writeName(wire: unit.owner, compress: true)
-        writer.writeUInt16(RRType.rrsig.rawValue)
-        writer.writeUInt16(RRClass.in.rawValue)
-        // The RRSIG's TTL is its RRset's (RFC 4034 §3); NSEC3's is the signer's negative TTL, which
-        // the RRSIG RDATA's original TTL field holds.
-        let ttl: UInt32
-        if unit.chainRecord != nil {
-            let rdata = signatures.records
-            let at = unit.signatureItems[position - dataCount].lowerBound + 2 + 4
-            ttl =
-                UInt32(rdata[at]) << 24 | UInt32(rdata[at + 1]) << 16 | UInt32(rdata[at + 2]) << 8
-                | UInt32(rdata[at + 3])
-        } else {
-            ttl = unit.ttl
-        }
-        writer.writeUInt32(ttl)
-        writer.writeBytes(signatures.records[unit.signatureItems[position - dataCount]])
     }
 }

@@ -241,8 +241,11 @@ extension ZoneSigner {
     /// One call from the response encoder, with the base32 and RDATA writers inlined here.
     @inline(__always)
     func writeNSEC3Record(owner: NSEC3Hash, next: NSEC3Hash, bitmap: [UInt8], into writer: inout WireWriter) {
-        writer.writeUInt8(32)
-        owner.appendBase32Hex(to: &writer.bytes)
+        // The hashed label in one append, without a zeroed array to fill.
+        writer.writeRaw(count: 33) { out in
+            out.storeBytes(of: 32, as: UInt8.self)
+            owner.writeBase32Hex(to: UnsafeMutableRawBufferPointer(start: out + 1, count: 32))
+        }
         writer.writeName(zone.origin, compress: true)
         writer.writeUInt16(RRType.nsec3.rawValue)
         writer.writeUInt16(RRClass.in.rawValue)

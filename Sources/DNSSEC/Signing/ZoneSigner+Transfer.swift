@@ -13,6 +13,29 @@ extension ZoneSigner {
         return try NSEC3Chain.build(zone: zone, bitmaps: bitmaps, hashes: nodeHashes)
     }
 
+    /// What the cache has for a transfer's RRset or chain record, looked up without signing.
+    package enum TransferLookup {
+        /// The RRset is not signed (NS at a delegation, glue).
+        case unsigned
+        case cached(SignatureEntry)
+        /// Not cached (or stale): `transferSignatures` makes them.
+        case missing
+    }
+
+    /// The cache's fresh signatures of `Zone.rrsets[index]`, if any: a lock and a load, so a
+    /// transfer looks here first and signs (on every core) only what is missing.
+    package func cachedTransferSignatures(rrset index: Int, now: Int64) -> TransferLookup {
+        guard signed[index] else { return .unsigned }
+        return cache.peek(slot: index, now: now).map { .cached($0) } ?? .missing
+    }
+
+    /// The cache's fresh signatures of chain record `position`, as `cachedTransferSignatures(rrset:now:)`.
+    package func cachedTransferSignatures(chainEntry position: Int, now: Int64) -> TransferLookup {
+        // Only a signer with a chain of its own caches chain records (after the RRsets).
+        guard chain != nil else { return .missing }
+        return cache.peek(slot: zone.rrsets.count + position, now: now).map { .cached($0) } ?? .missing
+    }
+
     /// The signatures of `Zone.rrsets[index]` for a transfer: the cached entry if it is fresh,
     /// otherwise made now and not stored. Nil for an unsigned RRset or a failed signature.
     package func transferSignatures(rrset index: Int, now: Int64) -> SignatureEntry? {

@@ -336,11 +336,7 @@ final class TCPConnectionHandler<Handler: DatagramHandler>: ChannelDuplexHandler
                 return nil
             }
             self.streamBurst += 1
-            let response = self.state.response
-            if let length = stream.next(into: response), length > 0, length <= 65535 {
-                var buffer = context.channel.allocator.buffer(capacity: length + 2)
-                buffer.writeInteger(UInt16(length))
-                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: response[0..<length]))
+            if let buffer = stream.nextFramed(allocator: context.channel.allocator, scratch: self.state.response) {
                 return .some(buffer)
             }
             self.stream = nil
