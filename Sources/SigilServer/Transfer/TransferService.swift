@@ -2,6 +2,7 @@ import DNSSEC
 import DNSWire
 import DNSZone
 import Logging
+import NIOCore
 import QueryPipeline
 import Synchronization
 import TSIG
@@ -293,26 +294,37 @@ final class TransferResponseStream<Messages: TransferMessages>: ResponseStream {
     }
 
     func next(into response: UnsafeMutableRawBufferPointer) -> Int? {
+        guard makeNext(), writer.count <= response.count else { return nil }
+        writer.bytes.withUnsafeBytes { response.copyBytes(from: $0) }
+        return writer.count
+    }
+
+    /// The message framed straight from the writer: one copy of each message on its way to the socket.
+    func nextFramed(allocator: ByteBufferAllocator, scratch: UnsafeMutableRawBufferPointer) -> ByteBuffer? {
+        guard makeNext(), writer.count <= 65535 else { return nil }
+        return writer.bytes.withUnsafeBytes { ByteBuffer.framed($0, allocator: allocator) }
+    }
+
+    /// Writes the next message, signed, into `writer`; false when there is none.
+    private func makeNext() -> Bool {
         guard axfr.next(into: &writer), !axfr.failed else {
             if axfr.failed {
                 logger.error("AXFR of \(axfr.origin.text) to \(peer) cut off: the journal's image is damaged")
-                return nil
+                return false
             }
             logger.info(
                 "AXFR of \(axfr.origin.text) to \(peer) done: \(axfr.messagesWritten) messages, \(axfr.recordsWritten) records"
             )
-            return nil
+            return false
         }
         if signer != nil {
             do {
                 try signer!.sign(&writer, now: TSIG.currentTime())
             } catch {
                 logger.error("TSIG signing failed: \(error)")
-                return nil
+                return false
             }
         }
-        guard writer.count <= response.count else { return nil }
-        writer.bytes.withUnsafeBytes { response.copyBytes(from: $0) }
-        return writer.count
+        return true
     }
 }
