@@ -176,9 +176,12 @@ extension WireWriter {
     }
 
     /// The table hash of the label at `label` (its length byte; `available` bytes may be read from
-    /// there) followed by the suffix keyed `parent`: its length and first eight bytes with bit 5 set
-    /// (so case does not matter; `find` compares the whole label), mixed with the parent key. Cheap,
-    /// as NSEC3 owners have 32-byte labels. For `rollback`, which hashes labels in the message.
+    /// there) followed by the suffix keyed `parent`: its length, its first eight bytes and, for a
+    /// longer label, its last eight, with bit 5 set (so case does not matter; `find` compares the
+    /// whole label), mixed with the parent key. Cheap, as NSEC3 owners have 32-byte labels. The
+    /// last bytes count because names often differ only there (`host1230` … `host1239`, numbered
+    /// hosts in a transfer): hashed on their first eight alone they would all share one slot
+    /// chain. For `rollback`, which hashes labels in the message.
     @inlinable
     static func hash(label: UnsafeRawPointer, available: Int, parent: UInt32) -> UInt32 {
         let length = Int(label.load(as: UInt8.self))
@@ -190,23 +193,32 @@ extension WireWriter {
                 word |= UInt64(label.load(fromByteOffset: 1 + index, as: UInt8.self)) << UInt64(8 * index)
             }
         }
-        return mix(word, length: length, parent: parent)
+        return mix(word, tail: tail(label, length: length), length: length, parent: parent)
     }
 
     /// `hash(label:available:parent:)` of a label with at least nine readable bytes from its length
-    /// byte (a padded copy): one load.
+    /// byte (a padded copy): one load, two for a label longer than eight bytes.
     @inlinable @inline(__always)
     static func hash(padded label: UnsafeRawPointer, parent: UInt32) -> UInt32 {
         let length = Int(label.load(as: UInt8.self))
         let word = UInt64(littleEndian: label.loadUnaligned(fromByteOffset: 1, as: UInt64.self))
-        return mix(word, length: length, parent: parent)
+        return mix(word, tail: tail(label, length: length), length: length, parent: parent)
+    }
+
+    /// The last eight bytes of a label longer than eight (they lie within it), else 0.
+    @inlinable @inline(__always)
+    static func tail(_ label: UnsafeRawPointer, length: Int) -> UInt64 {
+        guard length > 8 else { return 0 }
+        return UInt64(littleEndian: label.loadUnaligned(fromByteOffset: 1 + length - 8, as: UInt64.self))
     }
 
     @inlinable @inline(__always)
-    static func mix(_ word: UInt64, length: Int, parent: UInt32) -> UInt32 {
+    static func mix(_ word: UInt64, tail: UInt64, length: Int, parent: UInt32) -> UInt32 {
         let mask: UInt64 = length >= 8 ? ~0 : (1 << UInt64(8 * length)) &- 1
         let folded = (word | 0x2020_2020_2020_2020) & mask
-        let mixed = (folded ^ UInt64(parent) << 40 ^ UInt64(length)) &* 0x9E37_79B9_7F4A_7C15
+        // The tail multiplied apart first, so that it cannot cancel the bytes it shares with `word`.
+        let last = (tail | 0x2020_2020_2020_2020) &* 0xC2B2_AE3D_27D4_EB4F
+        let mixed = (folded ^ last ^ UInt64(parent) << 40 ^ UInt64(length)) &* 0x9E37_79B9_7F4A_7C15
         return UInt32(truncatingIfNeeded: mixed >> 32)
     }
 
@@ -241,15 +253,18 @@ extension WireWriter {
         guard label.load(as: UInt8.self) == other.load(as: UInt8.self) else { return false }
         precondition(offset + size <= written.count, "a compression target past the end of the message")
         var k = label.equalWordPrefix(other, count: size)
-        if k + 8 <= size { return equalIgnoringCase(label, other, size) }
+        // The first `k` bytes are equal as they are: only the rest is compared ignoring case, which
+        // for labels that differ (most candidates) stops at the first byte that does.
+        if k + 8 <= size { return equalIgnoringCase(label + k, other + k, size - k) }
         if k == size { return true }
         if offset + k + 8 <= written.count {
             // The tail in one masked load: the message goes on after it.
-            return label.equalMaskedTail(other, from: k, count: size) || equalIgnoringCase(label, other, size)
+            return label.equalMaskedTail(other, from: k, count: size)
+                || equalIgnoringCase(label + k, other + k, size - k)
         }
         while k < size {
             guard label.load(fromByteOffset: k, as: UInt8.self) == other.load(fromByteOffset: k, as: UInt8.self)
-            else { return equalIgnoringCase(label, other, size) }
+            else { return equalIgnoringCase(label + k, other + k, size - k) }
             k += 1
         }
         return true
