@@ -32,11 +32,18 @@ final class VersionBuilder {
     /// The phase of the last record written, and how many were written.
     private var phase = -1
     private var written = 0
+    /// The most the changes may hold, in bytes: past it they are dropped (`oversized`), as the
+    /// journal would not keep them anyway, so a version that changes everything (new keys) does
+    /// not hold two copies of the zone's records while it is written.
+    private let changeLimit: Int
+    private var changeBytes = 0
+    private(set) var oversized = false
 
     init(
-        old: ImageReader?, writing path: String, fingerprint: DataFingerprint?, now: Int64
+        old: ImageReader?, writing path: String, fingerprint: DataFingerprint?, now: Int64, changeLimit: Int
     ) throws(RecordFile.IOFailure) {
         self.old = old
+        self.changeLimit = changeLimit
         expirations = Expirations(now: now)
         writer = try RecordFile.Writer(replacing: path)
         try writer.append(SignedImage.header(fingerprint))
@@ -65,7 +72,7 @@ final class VersionBuilder {
             let order = Key.compare(oldKey, key)
             if order > 0 { break }
             if order < 0 {
-                if !Self.isSOA(payload) { deleted.append(payload) }
+                if !Self.isSOA(payload) { note(payload, deleted: true) }
             } else {
                 taken.append(payload)
             }
@@ -90,20 +97,35 @@ final class VersionBuilder {
             if Self.isSOA(payload) { newSOA = payload }
         }
         if old.isEmpty {
-            added += records.filter { !Self.isSOA($0) }
+            for payload in records where !Self.isSOA(payload) { note(payload, deleted: false) }
             return
         }
         let oldSet = Set(old)
         let newSet = Set(records)
         // The SOA is not a deletion or an addition: a difference names the old and new SOA apart.
-        deleted += old.filter { !newSet.contains($0) && !Self.isSOA($0) }
-        added += records.filter { !oldSet.contains($0) && !Self.isSOA($0) }
+        for payload in old where !newSet.contains(payload) && !Self.isSOA(payload) { note(payload, deleted: true) }
+        for payload in records where !oldSet.contains(payload) && !Self.isSOA(payload) {
+            note(payload, deleted: false)
+        }
+    }
+
+    /// Keeps a change, unless the changes have outgrown `changeLimit`.
+    private func note(_ payload: [UInt8], deleted isDeletion: Bool) {
+        guard !oversized else { return }
+        changeBytes += payload.count + 4
+        if changeBytes > changeLimit {
+            oversized = true
+            deleted = []
+            added = []
+            return
+        }
+        if isDeletion { deleted.append(payload) } else { added.append(payload) }
     }
 
     /// Takes the rest of the old version as deleted.
     func finishOld() {
         while let (_, payload) = lookahead {
-            if !Self.isSOA(payload) { deleted.append(payload) }
+            if !Self.isSOA(payload) { note(payload, deleted: true) }
             advance()
         }
     }

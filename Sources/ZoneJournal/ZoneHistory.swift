@@ -86,6 +86,9 @@ public final class ZoneHistory: Sendable {
         /// Other records under the served serial: refused (nothing written); the caller must
         /// give the version a new serial.
         case sameSerial
+        /// A new version whose difference is larger than the journal may hold: the journal starts
+        /// again from it, and secondaries behind it take an AXFR.
+        case rewritten(fromSerial: UInt32, toSerial: UInt32)
     }
 
     /// Records a loaded version: every record secondaries will transfer (the zone, and with a
@@ -103,7 +106,9 @@ public final class ZoneHistory: Sendable {
             let old = previous == nil || previous!.legacy ? nil : ImageReader(path: imagePath)
             let builder: VersionBuilder
             do throws(RecordFile.IOFailure) {
-                builder = try VersionBuilder(old: old, writing: imagePath, fingerprint: fingerprint, now: now)
+                builder = try VersionBuilder(
+                    old: old, writing: imagePath, fingerprint: fingerprint, now: now,
+                    changeLimit: journal.limits.maxBytes)
             } catch {
                 throw .io(error)
             }
@@ -123,7 +128,7 @@ public final class ZoneHistory: Sendable {
                     summary.withLock { $0 = next }
                     return .first
                 }
-                if builder.deleted.isEmpty && builder.added.isEmpty && previous.soa == newSOA {
+                if !builder.oversized && builder.deleted.isEmpty && builder.added.isEmpty && previous.soa == newSOA {
                     if previous.fingerprint == fingerprint {
                         builder.discard()
                     } else {
@@ -135,6 +140,13 @@ public final class ZoneHistory: Sendable {
                 if previous.serial == next.serial {
                     builder.discard()
                     return .sameSerial
+                }
+                if builder.oversized {
+                    // More changed than the journal may hold: secondaries take an AXFR.
+                    try journal.clear()
+                    try builder.commit()
+                    summary.withLock { $0 = next }
+                    return .rewritten(fromSerial: previous.serial, toSerial: next.serial)
                 }
                 let diff = ZoneDiff(
                     oldSOA: previous.soa, newSOA: newSOA, deleted: try Self.decode(builder.deleted),

@@ -17,10 +17,11 @@ import Testing
         let clock = ManualClock(1_700_000_000)
         let configuration: SignerConfiguration
 
-        init(configuration: SignerConfiguration = SignerConfiguration()) throws {
+        init(configuration: SignerConfiguration = SignerConfiguration(), limits: JournalLimits = JournalLimits()) throws
+        {
             directory = try TemporaryDirectory()
             history = try ZoneHistory(
-                origin: try DNSName(text: "example.test."), directory: directory.path, limits: JournalLimits())
+                origin: try DNSName(text: "example.test."), directory: directory.path, limits: limits)
             keys = try SignerFixtures.keys(.ecdsaP256SHA256, csk: true)
             self.configuration = configuration
         }
@@ -237,6 +238,21 @@ import Testing
         try journal.append(ZoneDiff(oldSOA: try Self.soa(2), newSOA: try Self.soa(3), deleted: [], added: big))
         #expect(journal.count == 0 && journal.changes(from: 2) == nil)
         #expect(try Journal(path: directory.file("j")).count == 0)
+    }
+
+    @Test func aVersionThatChangesMoreThanTheJournalHoldsRestartsIt() throws {
+        let versions = try Versions(limits: JournalLimits(maxBytes: 2000, maxEntries: 10))
+        _ = try versions.publish(Self.withSerial(1))
+        guard case .changed = try versions.publish(Self.withSerial(2, "new A 192.0.2.200\n")) else {
+            Issue.record("a small change is journaled")
+            return
+        }
+        // Renewed signatures everywhere: far more than 2,000 bytes of changes.
+        versions.clock.advance(by: 14 * 86_400)
+        #expect(
+            try versions.publish(Self.withSerial(3, "new A 192.0.2.200\n")) == .rewritten(fromSerial: 2, toSerial: 3))
+        #expect(versions.history.journal.count == 0 && versions.history.serial == 3)
+        #expect(versions.history.records.filter { $0.type == .rrsig }.count > 20)
     }
 
     @Test func aPresignedZoneServedUnsignedRepublishesUnchanged() throws {

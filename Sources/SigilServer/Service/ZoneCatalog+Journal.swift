@@ -73,6 +73,11 @@ extension ZoneCatalog {
                     "zone \(loaded.config.origin.text): serial \(diff.fromSerial) → \(diff.toSerial) journaled (\(diff.deleted.count) deleted, \(diff.added.count) added)"
                 )
                 return .published
+            case .rewritten(let from, let to):
+                logger.info(
+                    "zone \(loaded.config.origin.text): serial \(from) → \(to) changed more than the journal holds; secondaries will AXFR"
+                )
+                return .published
             case .sameSerial: return .needsNewSerial
             }
         } catch {
