@@ -53,7 +53,9 @@ let package = Package(
         /// Key rollovers: BIND timing metadata, the policy and the pure rollover planner.
         .target(name: "KeyManager", dependencies: ["DNSWire", "DNSSEC"]),
         /// Versions of transferred zones: differences, the journal on disk, IXFR answers.
-        .target(name: "ZoneJournal", dependencies: ["DNSWire", "DNSZone", "DNSSEC", "CSodium"]),
+        /// CRC-32C for the journal's records (the CPU's CRC32 instruction where there is one).
+        .target(name: "CChecksum"),
+        .target(name: "ZoneJournal", dependencies: ["DNSWire", "DNSZone", "DNSSEC", "CSodium", "CChecksum"]),
         /// RFC 2136 UPDATE: parsing, prerequisites, applying, the update log.
         .target(name: "DynamicUpdate", dependencies: ["DNSWire", "DNSZone", "ZoneJournal"]),
         /// The socket-free query pipeline: decode → stages → answer → sign → encode.

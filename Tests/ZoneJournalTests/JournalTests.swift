@@ -306,6 +306,24 @@ import Testing
         #expect(groups.count > 1 && groups.flatMap { $0 } == records)
     }
 
+    @Test func crc32cMatchesTheStandardVectorsAtEveryLength() {
+        #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
+        #expect(CRC32C.checksum([UInt8](repeating: 0, count: 32)) == 0x8A91_36AA)  // RFC 3720 B.4
+        // A bit-by-bit reference, for every length around the 8-byte steps.
+        func reference(_ bytes: [UInt8]) -> UInt32 {
+            var crc: UInt32 = 0xFFFF_FFFF
+            for byte in bytes {
+                crc ^= UInt32(byte)
+                for _ in 0..<8 { crc = crc & 1 != 0 ? (crc >> 1) ^ 0x82F6_3B78 : crc >> 1 }
+            }
+            return crc ^ 0xFFFF_FFFF
+        }
+        let data = (0..<40).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        for length in 0...data.count {
+            #expect(CRC32C.checksum(Array(data[..<length])) == reference(Array(data[..<length])), "length \(length)")
+        }
+    }
+
     @Test func serialPolicies() {
         let now: Int64 = 1_764_720_000  // 2025-12-03 00:00 UTC
         #expect(SerialPolicy.increment.next(served: 10, file: 5, now: now) == 11)
