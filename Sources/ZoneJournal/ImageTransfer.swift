@@ -16,6 +16,10 @@ public struct ImageTransfer {
     let soa: [UInt8]
     /// The record read but not yet written (it did not fit in the last message).
     private var held: UnsafeRawBufferPointer? = nil
+    /// The last owner written in this message and where it is: the records of an owner come
+    /// together, so most owners are one pointer to the previous record's, without a table lookup.
+    private var lastOwner: [UInt8] = []
+    private var lastOwnerAt = -1
     private var state = State.opening
     public private(set) var messagesWritten = 0
     public private(set) var recordsWritten = 0
@@ -58,19 +62,21 @@ public struct ImageTransfer {
         writer.writeUInt16(0)
         writer.writeUInt16(0)
         if first { writer.writeBytes(question) }
+        lastOwnerAt = -1
         var answers = 0
         while state != .done {
             let placed: Placement
             switch state {
             case .opening, .closing:
-                placed = soa.withUnsafeBytes { Self.place($0, into: &writer, answers: answers, limit: limit) }
+                let soa = self.soa
+                placed = soa.withUnsafeBytes { place($0, into: &writer, answers: answers) }
             case .records:
                 guard let record = held ?? reader.next() else {
                     failed = !reader.complete
                     state = failed ? .done : .closing
                     continue
                 }
-                placed = Self.place(record, into: &writer, answers: answers, limit: limit)
+                placed = place(record, into: &writer, answers: answers)
                 // The reader's buffer keeps a record that did not fit until the next read.
                 held = placed == .full ? record : nil
             case .done:
@@ -95,12 +101,24 @@ public struct ImageTransfer {
 
     /// Writes one uncompressed record with its owner compressed, unless the message would pass
     /// `limit` with it (a message always takes its first record).
-    private static func place(
-        _ record: UnsafeRawBufferPointer, into writer: inout WireWriter, answers: Int, limit: Int
+    private mutating func place(
+        _ record: UnsafeRawBufferPointer, into writer: inout WireWriter, answers: Int
     ) -> Placement {
         guard let fields = WireRecord(record) else { return .malformed }
         let mark = writer.mark()
-        writer.writeName(wire: UnsafeRawBufferPointer(rebasing: record[..<fields.ownerLength]), compress: true)
+        let owner = UnsafeRawBufferPointer(rebasing: record[..<fields.ownerLength])
+        if lastOwnerAt >= 0 && owner.elementsEqual(lastOwner) {
+            writer.writeUInt16(0xC000 | UInt16(lastOwnerAt))
+        } else {
+            let at = writer.count
+            writer.writeName(wire: owner, compress: true)
+            // Where the name's first label is: here, or where a whole-name pointer leads.
+            let first = writer.bytes[at]
+            let target = first >= 0xC0 ? Int(first & 0x3F) << 8 | Int(writer.bytes[at + 1]) : at
+            lastOwnerAt = target < 0x4000 ? target : -1
+            lastOwner.removeAll(keepingCapacity: true)
+            lastOwner.append(contentsOf: owner)
+        }
         writer.writeBytes(UnsafeRawBufferPointer(rebasing: record[fields.ownerLength...]))
         if writer.count > limit && answers > 0 {
             writer.rollback(to: mark)
