@@ -137,6 +137,9 @@ public struct Responder<Stages: QueryStage> {
     /// the answer logic itself.
     mutating func writeError(_ rcode: RCode, packet: UnsafeRawBufferPointer, context: QueryContext) {
         answer.reset()
+        // For the stages' `finish`: a rate limiter's slip rewrites OPT, whose extended RCODE
+        // (BADVERS) must survive.
+        answer.rcode = rcode
         writer.reset()
         let queryFlags = UInt16(packet[2]) << 8 | UInt16(packet[3])
         let flags = Header.qrBit | queryFlags & ResponseEncoder.echoedFlags | rcode.rawValue & 0xF

@@ -164,6 +164,15 @@ struct AbuseControlsStageTests {
             if reply?.header.truncated == true { plain = reply }
         }
         #expect(plain != nil && plain?.edns == nil && plain?.additional.isEmpty == true)
+        // A slipped BADVERS keeps its extended RCODE in the re-written OPT.
+        var badVersion: Message? = nil
+        for id in 17...30 {
+            var query = rawQuery(id: UInt16(id), name: "www.it.test", type: 1).withCookie(client)
+            query[query.count - 11 - 12 + 6] = 1  // EDNS version 1
+            let reply = try Self.respond(&responder, query, from: "127.0.3.1:1")
+            if reply?.header.truncated == true { badVersion = reply }
+        }
+        #expect(badVersion?.edns?.extendedRCode == 1, "BADVERS = 16: extended bits 1")
     }
 
     @Test func signingBudgetTruncatesColdDenialsOnly() throws {
