@@ -96,6 +96,9 @@ final class VersionBuilder {
             }
             if Self.isSOA(payload) { newSOA = payload }
         }
+        // The usual case: an owner with the same records in the same order, compared without
+        // hashing them.
+        if old == records { return }
         if old.isEmpty {
             for payload in records where !Self.isSOA(payload) { note(payload, deleted: false) }
             return
