@@ -56,6 +56,20 @@ public struct WireWriter {
         clearSlots()
     }
 
+    /// Empties the buffer and starts a message: the header with `id` and `flags`, QDCOUNT 1 with
+    /// `question` (its wire bytes) or 0 without, the other counts 0 for the caller to patch. How
+    /// each message of a zone transfer starts.
+    public mutating func startMessage(id: UInt16, flags: UInt16, question: [UInt8]?) {
+        reset()
+        writeUInt16(id)
+        writeUInt16(flags)
+        writeUInt16(question == nil ? 0 : 1)
+        writeUInt16(0)
+        writeUInt16(0)
+        writeUInt16(0)
+        if let question { writeBytes(question) }
+    }
+
     /// Empties the hash table by moving to a new generation.
     @inlinable mutating func clearSlots() {
         generation &+= 1

@@ -53,15 +53,7 @@ public struct ImageTransfer {
     /// Writes the next message into `writer` (reset first). False when the transfer is complete.
     public mutating func next(into writer: inout WireWriter) -> Bool {
         guard state != .done else { return false }
-        writer.reset()
-        writer.writeUInt16(id)
-        writer.writeUInt16(flags)
-        let first = messagesWritten == 0
-        writer.writeUInt16(first ? 1 : 0)
-        writer.writeUInt16(0)
-        writer.writeUInt16(0)
-        writer.writeUInt16(0)
-        if first { writer.writeBytes(question) }
+        writer.startMessage(id: id, flags: flags, question: messagesWritten == 0 ? question : nil)
         lastOwnerAt = -1
         var answers = 0
         while state != .done {
