@@ -27,7 +27,7 @@ public struct ImageTransfer {
     /// its closing SOA, so the secondary discards it.
     public private(set) var failed = false
     /// The serial of the version being sent.
-    public var serial: UInt32 { soa.withUnsafeBytes { WireRecord($0).map { Self.soaSerial($0, in: soa) } ?? 0 } }
+    public let serial: UInt32
 
     enum State { case opening, records, closing, done }
 
@@ -46,6 +46,8 @@ public struct ImageTransfer {
         self.question = question
         limit = messageLimit
         soa = Array(first)
+        guard let record = try? ResourceRecord(wire: soa) else { return nil }
+        serial = ZoneDiff.serial(record)
     }
 
     public var isFinished: Bool { state == .done }
@@ -123,16 +125,5 @@ public struct ImageTransfer {
         writer.patchUInt16(UInt16(answers), at: 6)
         messagesWritten += 1
         recordsWritten += answers
-    }
-
-    /// The serial field of an uncompressed SOA record: after the two names of its RDATA.
-    static func soaSerial(_ record: WireRecord, in bytes: [UInt8]) -> UInt32 {
-        var offset = record.rdataStart
-        for _ in 0..<2 {
-            while offset < bytes.count, bytes[offset] != 0 { offset += 1 + Int(bytes[offset]) }
-            offset += 1
-        }
-        guard offset + 4 <= bytes.count else { return 0 }
-        return bytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | UInt32($1) }
     }
 }

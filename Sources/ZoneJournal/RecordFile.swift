@@ -48,22 +48,12 @@ public struct RecordFile: Sendable {
         guard fsync(fd) == 0 else { throw IOFailure("fsync failed", path) }
     }
 
-    /// Replaces the whole file atomically (write a temporary file, fsync, rename, fsync the
-    /// directory): used to drop the oldest records and for snapshots.
+    /// Replaces the whole file atomically (a `Writer`: temporary file, fsync, rename, fsync of
+    /// the directory): used to drop the oldest records and for snapshots.
     package func replace(with payloads: [[UInt8]]) throws(IOFailure) {
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw IOFailure("cannot create", temporary) }
-        do throws(IOFailure) {
-            try writeAll(fd, Self.frame(payloads))
-            guard fsync(fd) == 0 else { throw IOFailure("fsync failed", temporary) }
-        } catch {
-            close(fd)
-            throw error
-        }
-        close(fd)
-        guard rename(temporary, path) == 0 else { throw IOFailure("cannot rename into place", path) }
-        Self.syncDirectory(of: path)
+        let writer = try Writer(replacing: path)
+        for payload in payloads { try writer.append(payload) }
+        try writer.commit()
     }
 
     /// The file's size in bytes (0 if absent).

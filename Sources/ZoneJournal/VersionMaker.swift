@@ -1,8 +1,6 @@
 import DNSSEC
 import DNSWire
 import DNSZone
-import Dispatch
-import Foundation
 
 /// Why a version could not be written.
 public enum VersionError: Error, CustomStringConvertible {
@@ -46,7 +44,7 @@ struct VersionMaker {
     }
 
     enum Source {
-        case rrset(Int)
+        case rrset(Int, node: Int)
         case chain(Int)
     }
 
@@ -79,9 +77,9 @@ struct VersionMaker {
             units += group.sources.count
             if units >= Self.batch { try flush() }
         }
-        try add(Group(key: .init(phase: 0, owner: zone.origin), sources: [.rrset(zone.soa)]))
-        for node in zone.nodes {
-            let sources = node.rrsets.filter { $0 != zone.soa }.map { Source.rrset($0) }
+        try add(Group(key: .init(phase: 0, owner: zone.origin), sources: [.rrset(zone.soa, node: Zone.apex)]))
+        for (index, node) in zone.nodes.enumerated() {
+            let sources = node.rrsets.filter { $0 != zone.soa }.map { Source.rrset($0, node: index) }
             guard !sources.isEmpty else { continue }
             try add(Group(key: .init(phase: 1, owner: node.name), sources: sources))
         }
@@ -135,16 +133,16 @@ struct VersionMaker {
 
     private func isSigned(_ source: Source) -> Bool {
         switch source {
-        case .rrset(let index): signer?.isSigned(rrset: index) ?? false
+        case .rrset(let index, _): signer?.isSigned(rrset: index) ?? false
         case .chain: true
         }
     }
 
     private func unit(_ source: Source) -> Unit {
         switch source {
-        case .rrset(let index):
+        case .rrset(let index, let node):
             let set = zone.rrsets[index]
-            let owner = zone.nodes[nodeIndex(of: index)].name.wire
+            let owner = zone.nodes[node].name.wire
             return Unit(
                 source: source, owner: owner, type: set.type, ttl: set.ttl,
                 data: LengthPrefixedItems(set.wire).map { Array(set.wire[$0]) })
@@ -154,17 +152,6 @@ struct VersionMaker {
             item += record.rdata
             return Unit(source: source, owner: record.owner, type: .nsec3, ttl: signer!.nsec3TTL, data: [item])
         }
-    }
-
-    /// The node holding RRset `index` (nodes hold consecutive RRsets, in order).
-    private func nodeIndex(of index: Int) -> Int {
-        var low = 0
-        var high = zone.nodes.count - 1
-        while low < high {
-            let middle = (low + high + 1) / 2
-            if zone.nodes[middle].rrsets.lowerBound <= index { low = middle } else { high = middle - 1 }
-        }
-        return low
     }
 
     /// The old version's RRSIGs for `unit` (RDLENGTH and RDATA each), if its data is the same there
@@ -202,43 +189,22 @@ struct VersionMaker {
 
     static func precedes(_ left: [UInt8], _ right: [UInt8]) -> Bool { left.lexicographicallyPrecedes(right) }
 
-    /// The signatures of a batch, written by several threads at distinct indices.
-    struct Slots: @unchecked Sendable {
-        let base: UnsafeMutablePointer<SignatureEntry?>
-        subscript(index: Int) -> SignatureEntry? {
-            get { base[index] }
-            nonmutating set { base[index] = newValue }
-        }
-    }
-
     /// Signs every unit that needs it, on every core.
     private func sign(_ groups: inout [[Unit]]) throws(VersionError) {
         guard let signer else { return }
-        var wanted: [(group: Int, unit: Int, source: Source)] = []
+        var wanted: [(group: Int, unit: Int)] = []
+        var items: [ZoneSigner.TransferItem] = []
         for (g, group) in groups.enumerated() {
-            for (u, unit) in group.enumerated() where unit.needsSigning { wanted.append((g, u, unit.source)) }
-        }
-        guard !wanted.isEmpty else { return }
-        var made = [SignatureEntry?](repeating: nil, count: wanted.count)
-        let workers = min(Self.signingThreads, wanted.count)
-        let (now, keepAbove, chain) = (self.now, self.keepAbove, self.chain)
-        let sources = wanted.map(\.source)
-        made.withUnsafeMutableBufferPointer { buffer in
-            let out = Slots(base: buffer.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var index = worker
-                while index < sources.count {
-                    switch sources[index] {
-                    case .rrset(let set):
-                        out[index] = signer.versionSignatures(rrset: set, now: now, minimumLeft: keepAbove)
-                    case .chain(let position):
-                        out[index] = signer.versionSignatures(
-                            chainEntry: position, of: chain!, now: now, minimumLeft: keepAbove)
-                    }
-                    index += workers
+            for (u, unit) in group.enumerated() where unit.needsSigning {
+                wanted.append((g, u))
+                switch unit.source {
+                case .rrset(let index, _): items.append(.rrset(index))
+                case .chain(let position): items.append(.chainEntry(position))
                 }
             }
         }
+        guard !items.isEmpty else { return }
+        let made = signer.transferSignatures(items, chain: chain, now: now, minimumLeft: keepAbove)
         for (slot, entry) in zip(wanted, made) {
             guard let entry else {
                 throw .signing("\(groups[slot.group][slot.unit].type) at unit \(slot.unit)")
@@ -248,8 +214,6 @@ struct VersionMaker {
             }
         }
     }
-
-    static let signingThreads = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// A record in uncompressed wire form; `item` is RDLENGTH and RDATA.
     static func payload(_ owner: [UInt8], _ type: RRType, _ ttl: UInt32, _ item: [UInt8]) -> [UInt8] {

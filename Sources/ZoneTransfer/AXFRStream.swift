@@ -1,8 +1,6 @@
 import DNSSEC
 import DNSWire
 import DNSZone
-import Dispatch
-import Foundation
 
 typealias TransferLookup = ZoneSigner.TransferLookup
 
@@ -268,15 +266,6 @@ public struct AXFRStream {
         }
     }
 
-    /// The signatures of a batch's missing entries, written by several threads at distinct indices.
-    struct Slots: @unchecked Sendable {
-        let base: UnsafeMutablePointer<SignatureEntry?>
-        subscript(index: Int) -> SignatureEntry? {
-            get { base[index] }
-            nonmutating set { base[index] = newValue }
-        }
-    }
-
     /// What a unit is made from: an RRset (at its node), a chain record, or the closing SOA.
     enum Source: Sendable {
         case rrset(Int, node: Int)
@@ -319,41 +308,20 @@ public struct AXFRStream {
             ahead.append(unit(source, signatures: signatures))
         }
         guard !missing.isEmpty, let signer else { return }
-        let now = self.now
-        let chain = self.chain
-        let sources = missing.map { ahead[$0].source }
-        @Sendable func sign(_ source: Source) -> SignatureEntry? {
-            switch source {
-            case .rrset(let set, _): signer.transferSignatures(rrset: set, now: now)
-            case .chain(let position):
-                chain.flatMap { signer.transferSignatures(chainEntry: position, of: $0, now: now) }
+        // The closing SOA is never missing (it goes out unsigned), so `items` lines up with `missing`.
+        let items = missing.compactMap { index -> ZoneSigner.TransferItem? in
+            switch ahead[index].source {
+            case .rrset(let set, _): .rrset(set)
+            case .chain(let position): .chainEntry(position)
             case .closingSOA: nil
             }
         }
-        var made = [SignatureEntry?](repeating: nil, count: sources.count)
-        if sources.count == 1 {
-            made[0] = sign(sources[0])
-        } else {
-            let workers = min(Self.signingThreads, sources.count)
-            made.withUnsafeMutableBufferPointer { buffer in
-                // Each worker writes only its own indices.
-                let out = Slots(base: buffer.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    var index = worker
-                    while index < sources.count {
-                        out[index] = sign(sources[index])
-                        index += workers
-                    }
-                }
-            }
-        }
+        let made = signer.transferSignatures(items, chain: chain, now: now)
         for (index, entry) in zip(missing, made) { ahead[index].sign(entry) }
     }
 
     /// Units per batch: enough to keep every core busy signing, few enough that memory stays flat.
     static let batch = 256
-    /// Threads that sign a batch.
-    static let signingThreads = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// The next source, advancing the phase; nil when a phase ends or an RRset is skipped.
     private mutating func nextSource() -> Source? {

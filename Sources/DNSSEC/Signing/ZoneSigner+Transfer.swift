@@ -1,5 +1,7 @@
 import DNSWire
 import DNSZone
+import Dispatch
+import Foundation
 
 /// What a zone transfer needs from the signer: every RRset's signatures and the full NSEC3 chain,
 /// without filling the query-time cache (a transfer touches every RRset once; caching them all
@@ -36,20 +38,67 @@ extension ZoneSigner {
         return cache.peek(slot: zone.rrsets.count + position, now: now).map { .cached($0) } ?? .missing
     }
 
-    /// The signatures of `Zone.rrsets[index]` for a transfer: the cached entry if it is fresh,
-    /// otherwise made now and not stored. Nil for an unsigned RRset or a failed signature.
-    package func transferSignatures(rrset index: Int, now: Int64) -> SignatureEntry? {
-        guard signed[index] else { return nil }
-        if let cached = cache.peek(slot: index, now: now) { return cached }
-        return makeEntry(rrset: index, now: now)
+    /// What a batch signs: an RRset of the zone, or a record of a transfer chain.
+    package enum TransferItem: Sendable {
+        case rrset(Int)
+        case chainEntry(Int)
     }
 
-    /// The signatures of record `position` of `chain` (from `transferChain()`), as
-    /// `transferSignatures(rrset:now:)`.
-    package func transferSignatures(chainEntry position: Int, of chain: NSEC3Chain, now: Int64) -> SignatureEntry? {
-        // With a chain of its own, the signer's cache numbers chain records after the RRsets.
-        if self.chain != nil, let cached = cache.peek(slot: zone.rrsets.count + position, now: now) { return cached }
-        return makeEntry(chainEntry: position, chain, now: now)
+    /// The signatures of `items`, made on every core at once: the cache's where fresh with more than
+    /// `minimumLeft` seconds left, otherwise made now and not stored. Nil for an unsigned RRset or
+    /// a failed signature. `chain` is the one from `transferChain()`.
+    package func transferSignatures(
+        _ items: [TransferItem], chain: NSEC3Chain?, now: Int64, minimumLeft: Int64 = 0
+    ) -> [SignatureEntry?] {
+        @Sendable func sign(_ item: TransferItem) -> SignatureEntry? {
+            switch item {
+            case .rrset(let index):
+                guard signed[index] else { return nil }
+                if let cached = cache.peek(slot: index, now: now), cached.expiration - now > minimumLeft {
+                    return cached
+                }
+                return makeEntry(rrset: index, now: now)
+            case .chainEntry(let position):
+                guard let chain else { return nil }
+                // With a chain of its own, the signer's cache numbers chain records after the RRsets.
+                if self.chain != nil, let cached = cache.peek(slot: zone.rrsets.count + position, now: now),
+                    cached.expiration - now > minimumLeft
+                {
+                    return cached
+                }
+                return makeEntry(chainEntry: position, chain, now: now)
+            }
+        }
+        var made = [SignatureEntry?](repeating: nil, count: items.count)
+        guard items.count > 1 else {
+            if let item = items.first { made[0] = sign(item) }
+            return made
+        }
+        let workers = min(Self.signingThreads, items.count)
+        made.withUnsafeMutableBufferPointer { buffer in
+            // Each worker writes only its own indices.
+            let out = Slots(base: buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var index = worker
+                while index < items.count {
+                    out[index] = sign(items[index])
+                    index += workers
+                }
+            }
+        }
+        return made
+    }
+
+    /// Threads that sign a batch.
+    static let signingThreads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// A batch's signatures, written by several threads at distinct indices.
+    struct Slots: @unchecked Sendable {
+        let base: UnsafeMutablePointer<SignatureEntry?>
+        subscript(index: Int) -> SignatureEntry? {
+            get { base[index] }
+            nonmutating set { base[index] = newValue }
+        }
     }
 
     /// Writes record `position` of `chain` (owner compressed against the origin).

@@ -16,7 +16,7 @@ extension TransferService {
     /// prerequisite's RCODE if one fails, else NOERROR once the update is journaled (fsync) and
     /// the new version published.
     func respondToUpdate(_ message: UnsafeRawBufferPointer, context: QueryContext) -> [UInt8]? {
-        guard let layout = Self.updateLayout(message) else { return nil }
+        guard let layout = TSIG.layout(of: message) else { return nil }
         let now = TSIG.currentTime()
         var signer: TSIGSigner? = nil
         if let range = layout.tsig {
@@ -49,10 +49,5 @@ extension TransferService {
         let rcode = catalog.applyUpdate(update, config: served.config)
         logger.info("UPDATE of \(update.zone.text) from \(context.peer): \(rcode)")
         return answer(rcode)
-    }
-
-    /// Where an UPDATE's zone section ends and its TSIG record is.
-    static func updateLayout(_ message: UnsafeRawBufferPointer) -> (questionEnd: Int, tsig: Range<Int>?)? {
-        TSIG.layout(of: message)
     }
 }
